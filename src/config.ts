@@ -1,0 +1,101 @@
+import path from 'node:path';
+
+/**
+ * Every setting Ortak reads from the environment, with its default.
+ * Read once at boot; a bad value stops the start with a message naming the variable.
+ * docs/OPERATIONS.md lists the same table for operators.
+ */
+export interface Config {
+  /** PORT — HTTP port for API and web UI. Default 8080. */
+  readonly port: number;
+  /** HOST — interface to listen on. Default 0.0.0.0. */
+  readonly host: string;
+  /** DATABASE_URL — external PostgreSQL ≥ 15. Unset: embedded PostgreSQL 17 under DATA_DIR/pg. */
+  readonly databaseUrl: string | undefined;
+  /** DATA_DIR — where the embedded database and uploaded files live. Default ./data. */
+  readonly dataDir: string;
+  /** LOG_LEVEL — pino level (fatal|error|warn|info|debug|trace|silent). Default info. */
+  readonly logLevel: string;
+  /** NODE_ENV — production enables secure cookies unless COOKIE_SECURE=false. Default development. */
+  readonly isProduction: boolean;
+  /** COOKIE_SECURE — mark the session cookie Secure (needs HTTPS). Default true in production. */
+  readonly cookieSecure: boolean;
+  /** SESSION_TTL_HOURS — idle lifetime of a session. Default 12. */
+  readonly sessionTtlHours: number;
+  /** SEED_DEMO — load the demo region into an empty database at start. Default true. */
+  readonly seedDemo: boolean;
+  /** LOGIN_RATE_LIMIT — login attempts per minute per client address. Default 10. */
+  readonly loginRateLimit: number;
+  /** ANON_RATE_LIMIT — requests per minute per address to anonymous endpoints. Default 300. */
+  readonly anonRateLimit: number;
+  /** MAP_TILE_URL — Leaflet tile template; empty draws maps on a plain background. Default empty. */
+  readonly mapTileUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(databaseUrl);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a URL (expected postgres://user:password@host:5432/db)');
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      throw new ConfigError('DATABASE_URL', `must start with postgres://, got ${url.protocol}//`);
+    }
+  }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const isProduction = env.NODE_ENV === 'production';
+  const mapTileUrl = env.MAP_TILE_URL ?? '';
+  if (mapTileUrl && !/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/.test(mapTileUrl)) {
+    throw new ConfigError('MAP_TILE_URL', 'must be an http(s) URL template containing {z}, {x} and {y}');
+  }
+  return Object.freeze({
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),
+    logLevel,
+    isProduction,
+    cookieSecure: bool(env, 'COOKIE_SECURE', isProduction),
+    sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    seedDemo: bool(env, 'SEED_DEMO', true),
+    loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 10, 1, 100000),
+    anonRateLimit: int(env, 'ANON_RATE_LIMIT', 300, 1, 1000000),
+    mapTileUrl,
+  });
+}

@@ -1,0 +1,121 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Executor } from '../db/database.ts';
+import { DomainError } from '../http/errors.ts';
+import type { Lang } from '../i18n/i18n.ts';
+import { dummyPasswordHash, verifyPassword } from './password.ts';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export interface NewSession {
+  /** The cookie value; only its hash is stored. */
+  token: string;
+  csrfToken: string;
+  accountId: string;
+  locale: Lang;
+  expiresAt: Date;
+}
+
+/** Checks a login and password; creates a server-side session. */
+export async function login(db: Executor, login: string, password: string, now: Date, ttlHours: number): Promise<NewSession> {
+  const account = await db
+    .selectFrom('account')
+    .select(['id', 'passwordHash', 'locale', 'isActive'])
+    .where('login', '=', login.trim().toLowerCase())
+    .executeTakeFirst();
+  const ok = await verifyPassword(account?.passwordHash ?? (await dummyPasswordHash()), password);
+  if (!account || !ok || !account.isActive) throw new DomainError('invalid_credentials', 'wrong login or password', { field: 'password' });
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
+  await db
+    .insertInto('session')
+    .values({ id: sha256(token), accountId: account.id, csrfToken, createdAt: now, lastSeenAt: now, expiresAt })
+    .execute();
+  await db.updateTable('account').set({ lastLoginAt: now }).where('id', '=', account.id).execute();
+  return { token, csrfToken, accountId: account.id, locale: account.locale as Lang, expiresAt };
+}
+
+export interface ActiveSession {
+  id: string;
+  accountId: string;
+  csrfToken: string;
+  locale: Lang;
+}
+
+/**
+ * The session behind a cookie token, if it exists and has not expired; slides the expiry
+ * forward (idle timeout), writing at most once a minute to keep reads cheap.
+ */
+export async function findSession(db: Executor, token: string, now: Date, ttlHours: number): Promise<ActiveSession | undefined> {
+  const id = sha256(token);
+  const row = await db
+    .selectFrom('session')
+    .innerJoin('account', 'account.id', 'session.accountId')
+    .select(['session.id', 'session.accountId', 'session.csrfToken', 'session.lastSeenAt', 'session.expiresAt', 'account.locale', 'account.isActive'])
+    .where('session.id', '=', id)
+    .executeTakeFirst();
+  if (!row || !row.isActive || new Date(row.expiresAt) <= now) return undefined;
+  if (now.getTime() - new Date(row.lastSeenAt).getTime() > 60_000) {
+    await db
+      .updateTable('session')
+      .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + ttlHours * 3_600_000) })
+      .where('id', '=', id)
+      .execute();
+  }
+  return { id: row.id, accountId: row.accountId, csrfToken: row.csrfToken, locale: row.locale as Lang };
+}
+
+export async function endSession(db: Executor, sessionId: string): Promise<void> {
+  await db.deleteFrom('session').where('id', '=', sessionId).execute();
+}
+
+export async function deleteExpiredSessions(db: Executor, now: Date): Promise<number> {
+  const r = await db.deleteFrom('session').where('expiresAt', '<=', now).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function setLocale(db: Executor, accountId: string, locale: Lang): Promise<void> {
+  await db.updateTable('account').set({ locale }).where('id', '=', accountId).execute();
+}
+
+export interface NewApiKey {
+  id: string;
+  /** Shown once; only its hash is kept. */
+  key: string;
+}
+
+/** API keys for machine clients, scoped to an organization; `ortak_<prefix>_<secret>`. */
+export async function createApiKey(
+  db: Executor,
+  input: { name: string; organizationId: string; regionCode: string; scopes: string[]; key?: string },
+  now: Date,
+): Promise<NewApiKey> {
+  const key = input.key ?? `ortak_${randomBytes(4).toString('hex')}_${randomBytes(24).toString('base64url')}`;
+  const row = await db
+    .insertInto('apiKey')
+    .values({
+      keyHash: sha256(key),
+      prefix: key.slice(0, 14),
+      name: input.name,
+      organizationId: input.organizationId,
+      regionCode: input.regionCode,
+      scopes: input.scopes,
+      createdAt: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, key };
+}
+
+export async function findApiKey(db: Executor, key: string) {
+  return db
+    .selectFrom('apiKey')
+    .select(['id', 'name', 'organizationId', 'regionCode', 'scopes'])
+    .where('keyHash', '=', sha256(key))
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function revokeApiKey(db: Executor, id: string, now: Date): Promise<void> {
+  await db.updateTable('apiKey').set({ revokedAt: now }).where('id', '=', id).execute();
+}
