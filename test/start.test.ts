@@ -11,7 +11,9 @@ import { freePort, withDatabase } from '../src/platform/db/cluster.ts';
  * What a newcomer does with `npm start`, run for real: first start, Ctrl-C, a killed process
  * leaving PostgreSQL behind, a stale postmaster.pid, a port in use, and an external DATABASE_URL.
  */
+// mkdtemp makes a 0700 directory; the embedded PostgreSQL (run as `postgres` when we are root) must enter it.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ortak-start-'));
+fs.chmodSync(dataDir, 0o755);
 const children: ChildProcess[] = [];
 
 interface Started { child: ChildProcess; output: () => string; exited: Promise<number | null> }

@@ -55,6 +55,18 @@ function ownerIds(): { uid: number; gid: number } | undefined {
   }
 }
 
+/** As root, PostgreSQL runs as the postgres user, who must be able to reach the data directory. */
+function assertTraversable(dir: string, uid: number): void {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const st = fs.statSync(d);
+    const other = (st.mode & 0o001) !== 0;
+    if (!other && st.uid !== uid) {
+      throw new Error(`PostgreSQL runs as the postgres user, who cannot enter ${d} (mode ${(st.mode & 0o777).toString(8)}); choose a DATA_DIR outside it or chmod o+x ${d}`);
+    }
+    if (d === path.dirname(d)) return;
+  }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -121,7 +133,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Parents get ordinary permissions (a recursive mkdir with mode 0700 would lock the
+    // postgres user out of them when we run as root); only the data directory itself is 0700.
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+    fs.mkdirSync(dataDir, { mode: 0o700 });
+    if (ids) assertTraversable(path.dirname(dataDir), ids.uid);
     const password = randomBytes(18).toString('base64url');
     fs.writeFileSync(passwordFile, password, { mode: 0o600 });
     const pwTmp = path.join(os.tmpdir(), `ortak-pw-${randomBytes(6).toString('hex')}`);

@@ -69,6 +69,31 @@ export interface AuditLog {
   seq: number;
 }
 
+export interface CalendarDay {
+  act: string;
+  date: string;
+  holiday: string | null;
+  kind: string;
+  name: string | null;
+  regionCode: string;
+  source: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface CalendarRegion {
+  regionCode: string;
+  timeZone: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+  workEnd: Generated<string>;
+  workStart: Generated<string>;
+}
+
+export interface CalendarRevision {
+  changedAt: Generated<Timestamp>;
+  id: Generated<boolean>;
+  revision: Generated<string>;
+}
+
 export interface Organization {
   bin: string | null;
   createdAt: Generated<Timestamp>;
@@ -153,11 +178,123 @@ export interface Territory {
   validTo: string | null;
 }
 
+export interface WorkflowCase {
+  applicantAccountId: string | null;
+  assigneeId: string | null;
+  closedAt: Timestamp | null;
+  definitionId: string;
+  definitionVersion: number;
+  dueAt: Timestamp | null;
+  escalationLevel: Generated<number>;
+  id: Generated<string>;
+  nextDueAt: Timestamp | null;
+  organizationId: string;
+  processKey: string;
+  receivedAt: Timestamp;
+  regionCode: string;
+  startedAt: Timestamp;
+  state: string;
+  stateDueAt: Timestamp | null;
+  stateEnteredAt: Timestamp;
+  subjectId: string;
+  subjectType: string;
+  version: Generated<number>;
+}
+
+export interface WorkflowDeadline {
+  amount: number;
+  caseId: string;
+  changes: Generated<Json>;
+  deadlineKey: string;
+  dueAt: Timestamp;
+  endedAt: Timestamp | null;
+  generation: Generated<number>;
+  id: Generated<string>;
+  legalSource: string;
+  level: Generated<number>;
+  nextStep: Generated<number>;
+  nextStepAt: Timestamp | null;
+  originalDueAt: Timestamp;
+  pausedAt: Timestamp | null;
+  regionCode: string;
+  scope: string;
+  startedAt: Timestamp;
+  state: string | null;
+  status: string;
+  unit: string;
+}
+
+export interface WorkflowDefinition {
+  body: Json;
+  checksum: string;
+  copiedFromId: string | null;
+  createdAt: Timestamp;
+  createdBy: string | null;
+  id: Generated<string>;
+  organizationId: string | null;
+  processKey: string;
+  publishedAt: Timestamp | null;
+  publishedBy: string | null;
+  regionCode: string;
+  retiredAt: Timestamp | null;
+  status: string;
+  version: number | null;
+}
+
+export interface WorkflowEscalation {
+  appliedAt: Timestamp;
+  caseId: string;
+  deadlineId: string;
+  dueAt: Timestamp;
+  effects: Generated<string[]>;
+  generation: number;
+  id: Generated<string>;
+  level: number;
+  notify: Generated<string[]>;
+  regionCode: string;
+  stepIndex: number;
+}
+
+export interface WorkflowHistory {
+  action: string;
+  actorId: string | null;
+  actorKind: string;
+  assigneeId: string | null;
+  at: Timestamp;
+  caseId: string;
+  comment: string | null;
+  fromState: string | null;
+  id: Generated<string>;
+  input: Generated<Json>;
+  organizationId: string;
+  regionCode: string;
+  seq: number;
+  toState: string;
+}
+
+export interface WorkflowNotice {
+  assigneeId: string | null;
+  caseId: string;
+  createdAt: Timestamp;
+  data: Generated<Json>;
+  deliveredAt: Timestamp | null;
+  escalationId: string | null;
+  id: Generated<string>;
+  kind: string;
+  level: Generated<number>;
+  organizationId: string;
+  recipient: string;
+  regionCode: string;
+}
+
 export interface DB {
   account: Account;
   apiKey: ApiKey;
   auditChain: AuditChain;
   auditLog: AuditLog;
+  calendarDay: CalendarDay;
+  calendarRegion: CalendarRegion;
+  calendarRevision: CalendarRevision;
   organization: Organization;
   person: Person;
   roleGrant: RoleGrant;
@@ -165,4 +302,10 @@ export interface DB {
   session: Session;
   staff: Staff;
   territory: Territory;
+  workflowCase: WorkflowCase;
+  workflowDeadline: WorkflowDeadline;
+  workflowDefinition: WorkflowDefinition;
+  workflowEscalation: WorkflowEscalation;
+  workflowHistory: WorkflowHistory;
+  workflowNotice: WorkflowNotice;
 }

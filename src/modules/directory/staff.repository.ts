@@ -1,0 +1,179 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import { containsText, organizationVisible, type Paging } from './directory.repository.ts';
+
+/** SQL for staff members and their role grants. */
+
+export interface StaffRow {
+  id: string;
+  accountId: string;
+  login: string;
+  organizationId: string;
+  organizationNameKk: string;
+  organizationNameRu: string;
+  organizationNameEn: string;
+  personId: string | null;
+  lastName: string | null;
+  firstName: string | null;
+  middleName: string | null;
+  positionKk: string;
+  positionRu: string;
+  positionEn: string;
+  isActive: boolean;
+  regionCode: string;
+}
+
+export interface GrantRow {
+  id: string;
+  staffId: string;
+  role: string;
+  organizationId: string;
+  includesSubtree: boolean;
+  regionCode: string;
+  grantedAt: Date;
+}
+
+export interface StaffFilter {
+  organizationId?: string;
+  role?: string;
+  q?: string;
+  isActive?: boolean;
+  /** Visibility: organizations in these subtrees… */
+  anchors: string[];
+  /** …or exactly these. */
+  exact: string[];
+}
+
+function staffBase(db: Executor) {
+  return db
+    .selectFrom('staff')
+    .innerJoin('account', 'account.id', 'staff.accountId')
+    .innerJoin('organization', 'organization.id', 'staff.organizationId')
+    .leftJoin('person', 'person.id', 'staff.personId');
+}
+
+const STAFF_COLUMNS = [
+  'staff.id',
+  'staff.accountId',
+  'account.login',
+  'staff.organizationId',
+  'organization.nameKk as organizationNameKk',
+  'organization.nameRu as organizationNameRu',
+  'organization.nameEn as organizationNameEn',
+  'staff.personId',
+  'person.lastName',
+  'person.firstName',
+  'person.middleName',
+  'staff.positionKk',
+  'staff.positionRu',
+  'staff.positionEn',
+  'staff.isActive',
+  'staff.regionCode',
+] as const;
+
+function staffQuery(db: Executor, f: StaffFilter) {
+  let q = staffBase(db).where(organizationVisible('staff.organizationId', f.anchors, f.exact));
+  if (f.organizationId !== undefined) q = q.where('staff.organizationId', '=', f.organizationId);
+  if (f.isActive !== undefined) q = q.where('staff.isActive', '=', f.isActive);
+  if (f.role !== undefined) {
+    const role = f.role;
+    q = q.where((eb) => eb.exists(eb.selectFrom('roleGrant').select('roleGrant.id').whereRef('roleGrant.staffId', '=', 'staff.id').where('roleGrant.role', '=', role)));
+  }
+  if (f.q) {
+    q = q.where(
+      containsText(
+        sql`coalesce(person.last_name, '') || ' ' || coalesce(person.first_name, '') || ' ' || account.login || ' ' || staff.position_ru || ' ' || staff.position_kk || ' ' || staff.position_en`,
+        f.q,
+      ),
+    );
+  }
+  return q;
+}
+
+export async function listStaff(db: Executor, f: StaffFilter, page: Paging): Promise<{ rows: StaffRow[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    staffQuery(db, f)
+      .select(STAFF_COLUMNS)
+      .orderBy('organization.nameRu')
+      .orderBy('person.lastName')
+      .orderBy('account.login')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    staffQuery(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function findStaff(db: Executor, id: string): Promise<StaffRow | undefined> {
+  return staffBase(db).select(STAFF_COLUMNS).where('staff.id', '=', id).executeTakeFirst();
+}
+
+export async function lockStaff(db: Executor, id: string): Promise<{ id: string; organizationId: string; accountId: string; isActive: boolean } | undefined> {
+  return db.selectFrom('staff').select(['id', 'organizationId', 'accountId', 'isActive']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export interface NewStaff {
+  id: string;
+  accountId: string;
+  organizationId: string;
+  personId: string | null;
+  regionCode: string;
+  positionKk: string;
+  positionRu: string;
+  positionEn: string;
+  createdAt: Date;
+}
+
+export async function insertStaff(db: Executor, rows: NewStaff[]): Promise<void> {
+  if (rows.length) await db.insertInto('staff').values(rows.map((s) => ({ ...s, updatedAt: s.createdAt }))).execute();
+}
+
+export async function updateStaffRow(
+  db: Executor,
+  id: string,
+  patch: Partial<{ positionKk: string; positionRu: string; positionEn: string; isActive: boolean }>,
+  now: Date,
+): Promise<void> {
+  await db.updateTable('staff').set({ ...patch, updatedAt: now }).where('id', '=', id).execute();
+}
+
+const GRANT_COLUMNS = ['id', 'staffId', 'role', 'organizationId', 'includesSubtree', 'regionCode', 'grantedAt'] as const;
+
+export async function grantsOf(db: Executor, staffIds: readonly string[]): Promise<GrantRow[]> {
+  if (staffIds.length === 0) return [];
+  return db.selectFrom('roleGrant').select(GRANT_COLUMNS).where('staffId', 'in', [...staffIds]).orderBy('grantedAt').orderBy('role').execute();
+}
+
+export async function findGrant(db: Executor, id: string): Promise<GrantRow | undefined> {
+  return db.selectFrom('roleGrant').select(GRANT_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findGrantByKey(db: Executor, staffId: string, role: string, organizationId: string): Promise<GrantRow | undefined> {
+  return db
+    .selectFrom('roleGrant')
+    .select(GRANT_COLUMNS)
+    .where('staffId', '=', staffId)
+    .where('role', '=', role)
+    .where('organizationId', '=', organizationId)
+    .executeTakeFirst();
+}
+
+export interface NewGrant {
+  id: string;
+  staffId: string;
+  role: string;
+  organizationId: string;
+  includesSubtree: boolean;
+  regionCode: string;
+  grantedBy: string | null;
+  grantedAt: Date;
+}
+
+export async function insertGrants(db: Executor, rows: NewGrant[]): Promise<void> {
+  if (rows.length) await db.insertInto('roleGrant').values(rows).execute();
+}
+
+export async function deleteGrant(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('roleGrant').where('id', '=', id).execute();
+}

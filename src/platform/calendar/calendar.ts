@@ -1,0 +1,321 @@
+import type { Executor } from '../db/database.ts';
+import { DomainError } from '../http/errors.ts';
+import {
+  addDays,
+  hhmmToMinutes,
+  isIsoDate,
+  isValidDate,
+  zonedParts,
+  zonedToUtc,
+} from './calendar.time.ts';
+
+/**
+ * The production calendar of Kazakhstan and the legal term arithmetic on it.
+ *
+ * Counting rule (Administrative Procedural Code of RK, art. 64, and DESIGN.md): an appeal is
+ * registered on the day it is received; received after working hours or on a non-working day,
+ * it counts as received on the next working day. A term in working days starts on the working
+ * day after that receipt day, and ends at the end of working hours (18:00 local) of its Nth
+ * working day. See README.md beside this file.
+ */
+
+export type DayKind = 'working' | 'weekend' | 'holiday' | 'transferred_day_off' | 'transferred_working_day';
+export const DAY_KINDS: readonly DayKind[] = ['working', 'weekend', 'holiday', 'transferred_day_off', 'transferred_working_day'];
+
+export interface CalendarDay {
+  date: string /* YYYY-MM-DD */;
+  kind: DayKind;
+  isWorking: boolean;
+  name?: string;
+  /** Beyond the contract: the catalog code of the holiday (`calendar:holiday.<code>`), when known. */
+  holiday?: string;
+  act: string;
+}
+
+export interface Calendar {
+  readonly regionCode: string;
+  readonly timeZone: string; // IANA, default Asia/Almaty (UTC+5)
+  readonly workStart: string;
+  readonly workEnd: string; // 'HH:MM', default 09:00 / 18:00
+  day(date: string): CalendarDay; // throws DomainError outside the seeded range
+  isWorkingDay(date: string): boolean;
+  localDate(at: Date): string;
+  nextWorkingMoment(at: Date): Date;
+  /** Receipt day: `at` if a working day before the end of hours, else the next working day (APPC art. 64). */
+  receiptDay(at: Date): string;
+  /** APPC counting: the term starts on the working day after the receipt day; due = end of working hours
+   *  of the Nth working day. skipped = non-working days passed over. */
+  addWorkingDays(receivedAt: Date, days: number): { due: Date; skipped: CalendarDay[] };
+  addWorkingHours(at: Date, hours: number): Date;
+  addCalendarDays(receivedAt: Date, days: number): Date;
+  workingDaysBetween(from: Date, to: Date): number;
+}
+
+/** KATO code of the national calendar; region rows override it. */
+export const NATIONAL_REGION = '000000000';
+export const DEFAULT_TIME_ZONE = 'Asia/Almaty';
+export const DEFAULT_WORK_START = '09:00';
+export const DEFAULT_WORK_END = '18:00';
+/** Longest term accepted, in days of either kind (ten years; the seeded range is shorter anyway). */
+export const MAX_TERM_DAYS = 3660;
+export const MAX_TERM_HOURS = 100_000;
+
+export function isWorkingKind(kind: DayKind): boolean {
+  return kind === 'working' || kind === 'transferred_working_day';
+}
+
+export function isRegionCode(v: unknown): v is string {
+  return typeof v === 'string' && /^\d{9}$/.test(v);
+}
+
+/**
+ * The KATO codes whose calendar rows apply to `code`, from the nation down: a city inherits
+ * its region's days (KATO AB CD EF HIJ; the parent zeroes the lower segments).
+ */
+export function regionChain(code: string): string[] {
+  const chain = [NATIONAL_REGION, `${code.slice(0, 2)}0000000`, `${code.slice(0, 4)}00000`, `${code.slice(0, 6)}000`, code];
+  return chain.filter((c, i) => chain.indexOf(c) === i && !(i > 0 && c === NATIONAL_REGION));
+}
+
+// --- errors: no field here; routes name the field (withField) --------------------------------
+
+/** A value as text for an error message; never throws (String() does on some objects). */
+export function show(v: unknown): string {
+  try {
+    const s = typeof v === 'string' ? v : v instanceof Date ? (Number.isFinite(v.getTime()) ? v.toISOString() : 'Invalid Date') : String(v);
+    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  } catch {
+    return `(${typeof v})`;
+  }
+}
+
+function calendarError(key: string, detail: string, params: Record<string, unknown> = {}): DomainError {
+  return new DomainError('validation', detail, { messageKey: `calendar:errors.${key}`, params });
+}
+
+/** Re-throws a calendar error that names no field with `field`, so that problem+json can name it. */
+export function withField<T>(field: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DomainError && e.field === undefined) {
+      throw new DomainError(e.code, e.message, { field, messageKey: e.messageKey, params: e.params, status: e.status });
+    }
+    throw e;
+  }
+}
+
+function checkInstant(at: unknown, what = 'at'): asserts at is Date {
+  if (!isValidDate(at)) throw calendarError('invalid_instant', `${what} is not a valid instant`, { value: show(at) });
+}
+
+function checkCount(n: unknown, max: number, key: 'invalid_days' | 'invalid_hours'): asserts n is number {
+  const ok = typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= max && (key === 'invalid_hours' || Number.isInteger(n));
+  if (!ok) throw calendarError(key, `expected ${key === 'invalid_days' ? 'a whole number' : 'a number'} from 0 to ${max}, got ${show(n)}`, { max, value: show(n) });
+}
+
+// --- the pure calendar ------------------------------------------------------------------------
+
+export interface CalendarSettings {
+  regionCode: string;
+  timeZone: string;
+  workStart: string;
+  workEnd: string;
+}
+
+/**
+ * A calendar over already merged days (one per date). Pure: tests build one from literal rows.
+ * Only the range of `days` is known; any date outside it throws, so a term never silently runs
+ * past the seeded years.
+ */
+export function buildCalendar(settings: CalendarSettings, days: Iterable<CalendarDay>): Calendar {
+  const byDate = new Map<string, CalendarDay>();
+  let first: string | undefined;
+  let last: string | undefined;
+  for (const d of days) {
+    byDate.set(d.date, Object.freeze({ ...d, isWorking: isWorkingKind(d.kind) }));
+    if (first === undefined || d.date < first) first = d.date;
+    if (last === undefined || d.date > last) last = d.date;
+  }
+  const { timeZone } = settings;
+  const startMin = hhmmToMinutes(settings.workStart);
+  const endMin = hhmmToMinutes(settings.workEnd);
+
+  const day = (date: string): CalendarDay => {
+    if (!isIsoDate(date)) throw calendarError('invalid_date', `not a date (YYYY-MM-DD): ${show(date)}`, { value: show(date) });
+    const d = byDate.get(date);
+    if (!d) {
+      throw calendarError('out_of_range', `${date} is outside the calendar (${first ?? '—'} … ${last ?? '—'})`, {
+        date,
+        first: first ?? '—',
+        last: last ?? '—',
+      });
+    }
+    return d;
+  };
+  const isWorkingDay = (date: string) => day(date).isWorking;
+  const startOf = (date: string) => zonedToUtc(date, startMin, timeZone);
+  const endOf = (date: string) => zonedToUtc(date, endMin, timeZone);
+  const nextWorkingDate = (date: string): string => {
+    let d = addDays(date, 1);
+    while (!isWorkingDay(d)) d = addDays(d, 1);
+    return d;
+  };
+  const localDate = (at: Date): string => {
+    checkInstant(at);
+    return zonedParts(at, timeZone).date;
+  };
+
+  const nextWorkingMoment = (at: Date): Date => {
+    const local = localDate(at);
+    if (isWorkingDay(local)) {
+      if (at.getTime() < startOf(local).getTime()) return startOf(local);
+      if (at.getTime() < endOf(local).getTime()) return new Date(at.getTime());
+    }
+    return startOf(nextWorkingDate(local));
+  };
+
+  const receiptDay = (at: Date): string => {
+    const local = localDate(at);
+    // Before the end of hours on a working day (early morning included) counts as that day.
+    if (isWorkingDay(local) && at.getTime() < endOf(local).getTime()) return local;
+    return nextWorkingDate(local);
+  };
+
+  return Object.freeze({
+    regionCode: settings.regionCode,
+    timeZone,
+    workStart: settings.workStart,
+    workEnd: settings.workEnd,
+    day,
+    isWorkingDay,
+    localDate,
+    receiptDay,
+    nextWorkingMoment,
+
+    addWorkingDays(receivedAt: Date, days: number) {
+      checkInstant(receivedAt, 'receivedAt');
+      checkCount(days, MAX_TERM_DAYS, 'invalid_days');
+      const skipped: CalendarDay[] = [];
+      const receipt = receiptDay(receivedAt);
+      // Days off between the receipt itself and the day it counts as received on.
+      for (let d = localDate(receivedAt); d < receipt; d = addDays(d, 1)) {
+        const cd = day(d);
+        if (!cd.isWorking) skipped.push(cd);
+      }
+      let d = receipt;
+      for (let counted = 0; counted < days; ) {
+        d = addDays(d, 1);
+        const cd = day(d);
+        if (cd.isWorking) counted++;
+        else skipped.push(cd);
+      }
+      return { due: endOf(d), skipped };
+    },
+
+    addWorkingHours(at: Date, hours: number): Date {
+      checkInstant(at);
+      checkCount(hours, MAX_TERM_HOURS, 'invalid_hours');
+      let remaining = Math.round(hours * 3_600_000);
+      let cur = nextWorkingMoment(at);
+      for (;;) {
+        const date = localDate(cur);
+        const available = endOf(date).getTime() - cur.getTime();
+        if (remaining <= available) return new Date(cur.getTime() + remaining);
+        remaining -= available;
+        cur = startOf(nextWorkingDate(date));
+      }
+    },
+
+    addCalendarDays(receivedAt: Date, days: number): Date {
+      checkInstant(receivedAt, 'receivedAt');
+      checkCount(days, MAX_TERM_DAYS, 'invalid_days');
+      // A term in calendar days that ends on a day off ends on the next working day.
+      let d = addDays(receiptDay(receivedAt), days);
+      while (!isWorkingDay(d)) d = addDays(d, 1);
+      return endOf(d);
+    },
+
+    workingDaysBetween(from: Date, to: Date): number {
+      checkInstant(from, 'from');
+      checkInstant(to, 'to');
+      // Working days after the receipt day whose hours have fully ended by `to`.
+      let n = 0;
+      for (let d = addDays(receiptDay(from), 1); endOf(d).getTime() <= to.getTime(); d = addDays(d, 1)) {
+        if (isWorkingDay(d)) n++;
+      }
+      return n;
+    },
+  } satisfies Calendar);
+}
+
+// --- from the database, cached ----------------------------------------------------------------
+
+interface CacheEntry {
+  revision: string;
+  calendar: Calendar;
+}
+
+const cache = new Map<string, CacheEntry>();
+
+/** Drops every cached calendar; imports call it after commit (other processes see the revision). */
+export function invalidateCalendarCache(): void {
+  cache.clear();
+}
+
+/**
+ * The calendar of a region (national when omitted): national days overlaid with the rows of
+ * each KATO ancestor and of the region itself; settings from the most specific row.
+ *
+ * Cached in memory per region. Each call reads the one-row revision (a primary-key read) so
+ * that an import made by another process, or into another database, is never served stale.
+ */
+export async function getCalendar(db: Executor, regionCode: string = NATIONAL_REGION): Promise<Calendar> {
+  if (!isRegionCode(regionCode)) {
+    throw new DomainError('validation', `region must be a 9-digit KATO code, got ${show(regionCode)}`, {
+      field: 'region',
+      messageKey: 'calendar:errors.invalid_region',
+      params: { value: show(regionCode) },
+    });
+  }
+  const rev = await db.selectFrom('calendarRevision').select('revision').executeTakeFirst();
+  const revision = rev?.revision ?? 'none';
+  const hit = cache.get(regionCode);
+  if (hit && hit.revision === revision) return hit.calendar;
+
+  const chain = regionChain(regionCode);
+  const [rows, settingsRows] = await Promise.all([
+    db
+      .selectFrom('calendarDay')
+      .select(['regionCode', 'date', 'kind', 'holiday', 'name', 'act'])
+      .where('regionCode', 'in', chain)
+      .execute(),
+    db.selectFrom('calendarRegion').select(['regionCode', 'timeZone', 'workStart', 'workEnd']).where('regionCode', 'in', chain).execute(),
+  ]);
+  const rank = (code: string) => chain.indexOf(code);
+  const settings = settingsRows.sort((a, b) => rank(b.regionCode) - rank(a.regionCode))[0];
+  const merged = new Map<string, CalendarDay>();
+  // National rows set the range; a region row only overrides a date the nation has.
+  for (const r of rows.sort((a, b) => rank(a.regionCode) - rank(b.regionCode))) {
+    if (r.regionCode !== NATIONAL_REGION && !merged.has(r.date)) continue;
+    merged.set(r.date, {
+      date: r.date,
+      kind: r.kind as DayKind,
+      isWorking: isWorkingKind(r.kind as DayKind),
+      ...(r.name ? { name: r.name } : {}),
+      ...(r.holiday ? { holiday: r.holiday } : {}),
+      act: r.act,
+    });
+  }
+  const calendar = buildCalendar(
+    {
+      regionCode,
+      timeZone: settings?.timeZone ?? DEFAULT_TIME_ZONE,
+      workStart: settings?.workStart ?? DEFAULT_WORK_START,
+      workEnd: settings?.workEnd ?? DEFAULT_WORK_END,
+    },
+    merged.values(),
+  );
+  cache.set(regionCode, { revision, calendar });
+  return calendar;
+}

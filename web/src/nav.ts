@@ -1,0 +1,50 @@
+import { createElement, lazy, type ComponentType, type ReactElement } from 'react';
+import type { Role } from '../../src/platform/auth/actor.ts';
+import type { Me } from './ui/session.ts';
+
+/**
+ * Who sees an entry: staff holding any of the roles (in any organization), citizens,
+ * every signed-in user, or everyone including visitors who have not signed in.
+ * The server checks permissions again on every request; this only shapes the menu.
+ */
+export type NavAudience = Role[] | 'citizen' | 'signed_in' | 'public';
+
+export interface NavEntry {
+  /** Route path; may hold parameters (`/appeals/:id`) when `hidden` is set. */
+  path: string;
+  /** Catalog key of the menu label, `ns:key` (e.g. `appeals:nav.inbox`). */
+  labelKey: string;
+  roles: NavAudience;
+  element: ReactElement;
+  /** A route without a menu item (detail pages). */
+  hidden?: boolean;
+  /** Menu position; lower first. Default 100. */
+  order?: number;
+}
+
+/** A page loaded on first visit, so that one module's screens do not weigh on every other. */
+export function page(load: () => Promise<{ default: ComponentType }>): ReactElement {
+  return createElement(lazy(load));
+}
+
+/**
+ * The one registry of screens. Each module adds its entries here, e.g.
+ *   { path: '/appeals', labelKey: 'appeals:nav.inbox', roles: ['executor', 'head'], element: page(() => import('./modules/appeals/InboxPage.tsx')) },
+ */
+export const NAV: NavEntry[] = [
+  { path: '/', labelKey: 'web:nav.home', roles: 'signed_in', order: 0, element: page(() => import('./modules/shell/HomePage.tsx')) },
+];
+
+export function canSee(entry: Pick<NavEntry, 'roles'>, me: Me | null): boolean {
+  const r = entry.roles;
+  if (r === 'public') return true;
+  if (!me) return false;
+  if (r === 'signed_in') return true;
+  if (r === 'citizen') return me.kind === 'citizen';
+  return me.kind === 'staff' && me.roles.some((g) => r.includes(g.role));
+}
+
+/** The menu items this user may open, in menu order. */
+export function menuFor(me: Me | null): NavEntry[] {
+  return NAV.filter((e) => !e.hidden && canSee(e, me)).sort((a, b) => (a.order ?? 100) - (b.order ?? 100));
+}
