@@ -17,6 +17,9 @@ import { verifyAudit } from './platform/audit/audit.ts';
 import { calendarCli } from './platform/calendar/calendar.cli.ts';
 import { isEmpty, seedDemo, type DemoSummary } from './seed.ts';
 import { ensureWebBuilt } from './web-build.ts';
+import { startBackground } from './background.ts';
+import { systemClock } from './platform/clock.ts';
+import type { Jobs } from './platform/jobs/jobs.ts';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
@@ -51,6 +54,7 @@ async function serve(config: Config) {
     if (stopping) return;
     stopping = true;
     await app?.close().catch(() => {});
+    await jobs?.stop({ timeoutMs: 5000 }).catch(() => {});
     await db.destroy().catch(() => {});
     await target.cluster?.stop().catch(() => {});
     process.exit(code);
@@ -58,12 +62,13 @@ async function serve(config: Config) {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let jobs: Jobs | undefined;
   try {
     const { applied } = await migrate(target.url);
     if (applied.length) out(`Applied migrations: ${applied.join(', ')}`);
     let demo: DemoSummary | undefined;
     if (config.seedDemo && (await isEmpty(db))) demo = await seedDemo(db);
-    app = await buildApp({ config, db });
+    app = await buildApp({ config, db, clock: systemClock });
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (e) {
@@ -73,6 +78,7 @@ async function serve(config: Config) {
       }
       throw e;
     }
+    jobs = await startBackground({ databaseUrl: target.url, db, clock: systemClock, log: out });
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
     out('');
     out(`Ortak is ready at http://${shown}:${config.port}  (API docs: /docs, OpenAPI: /openapi.json) in ${Date.now() - started} ms`);

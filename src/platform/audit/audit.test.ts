@@ -89,3 +89,19 @@ describe('audit log', () => {
     }
   });
 });
+
+describe('audit data keys', () => {
+  it('snake_case keys inside data survive the round trip, so the hash still verifies', async () => {
+    const fresh = await createTestDb();
+    try {
+      await fresh.db.transaction().execute((trx) =>
+        appendAudit(trx, { ...entry('790000000', 1), data: { new_state: 'in_progress', nested: { due_at: 'x' } } }),
+      );
+      const row = await fresh.db.selectFrom('auditLog').select('data').where('regionCode', '=', '790000000').executeTakeFirstOrThrow();
+      expect(row.data).toEqual({ new_state: 'in_progress', nested: { due_at: 'x' } });
+      expect(await verifyAudit(fresh.db)).toEqual({ ok: true, regions: [{ regionCode: '790000000', rows: 1 }] });
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -16,10 +16,14 @@ pg.types.setTypeParser(20, (v) => {
 // `date` columns stay ISO strings: a calendar day is not an instant.
 pg.types.setTypeParser(1082, (v) => v);
 
+/**
+ * Column names are converted (snake_case in SQL, camelCase in TypeScript); keys inside json/jsonb
+ * values are left exactly as stored — audit hashes and user data depend on them.
+ */
 export function createDb(url: string, poolSize = 10): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'ortak' });
   // An idle client dropped by the server must not crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
   return { db, pool };
 }

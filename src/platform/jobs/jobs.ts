@@ -1,0 +1,232 @@
+import PgBoss from 'pg-boss';
+import { CompiledQuery } from 'kysely';
+import type { Executor } from '../db/database.ts';
+
+/**
+ * Jobs, timers and schedules on pg-boss 10, in the application's own database.
+ *
+ * - A job is declared once with `defineJob<Data>(name, queue options)`; the type of its data
+ *   travels with the definition, so `enqueue` and `work` agree on it.
+ * - `enqueue(trx, job, data)` inserts the job inside the caller's transaction (pg-boss's `db`
+ *   option with an `executeSql` adapter over the Kysely transaction): the job exists if and
+ *   only if the business change commits. No worker needs to be running.
+ * - `startJobs(...)` runs workers and cron schedules against the database URL; `stop()`
+ *   drains them. The pg-boss schema itself is installed by migration 0004.
+ */
+
+export const JOB_SCHEMA = 'pgboss';
+
+export type QueuePolicy = 'standard' | 'short' | 'singleton' | 'stately';
+
+export interface QueueOptions {
+  /** standard (default); short: one queued job per key; singleton: one active; stately: one per state (good for sweeps). */
+  policy?: QueuePolicy;
+  retryLimit?: number;
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  expireInSeconds?: number;
+  /** How long a created job waits to be fetched before it is dropped. */
+  retentionMinutes?: number;
+  deadLetter?: string;
+}
+
+/** A job name and its queue settings; `Data` is the shape of the payload (ids, never personal data). */
+export interface JobDefinition<Data extends object = object> {
+  readonly name: string;
+  readonly queue: Readonly<QueueOptions>;
+  /** Phantom: carries the payload type; never set. */
+  readonly __data?: Data;
+}
+
+const QUEUE_NAME = /^[A-Za-z0-9_.\-/]+$/;
+
+export function defineJob<Data extends object>(name: string, queue: QueueOptions = {}): JobDefinition<Data> {
+  if (!QUEUE_NAME.test(name)) throw new Error(`job name ${JSON.stringify(name)} may hold only letters, digits, _ . - /`);
+  return Object.freeze({ name, queue: Object.freeze({ ...queue }) });
+}
+
+export type JobData<J> = J extends JobDefinition<infer D> ? D : never;
+
+export interface EnqueueOptions {
+  /** Do not run before this instant. */
+  startAfter?: Date;
+  /** With queue policy short/singleton/stately, or singletonSeconds: at most one job per key. */
+  singletonKey?: string;
+  singletonSeconds?: number;
+  priority?: number;
+  retryLimit?: number;
+  expireInSeconds?: number;
+  /** Job id (UUID), for idempotent producers. */
+  id?: string;
+}
+
+/** pg-boss's `Db` interface over a Kysely executor (pool or transaction), without the camel-case plugin. */
+export function jobDb(executor: Executor): PgBoss.Db {
+  const raw = executor.withoutPlugins();
+  return {
+    async executeSql(text: string, values: unknown[] = []) {
+      const res = await raw.executeQuery(CompiledQuery.raw(text, values));
+      return { rows: res.rows as unknown[] as Record<string, unknown>[] };
+    },
+  };
+}
+
+// A pg-boss instance used only for its argument checks and SQL: every call below passes its
+// own `db`, so it never opens a connection. Not a client; safe to share.
+const sender = new PgBoss({
+  schema: JOB_SCHEMA,
+  db: {
+    executeSql: () => Promise.reject(new Error('jobs: the shared sender has no connection; pass a db')),
+  },
+  schedule: false,
+  supervise: false,
+  migrate: false,
+});
+
+function queueArgs(q: QueueOptions): Record<string, unknown> {
+  // pg-boss checks `'deadLetter' in options`, so absent settings must be absent keys.
+  return Object.fromEntries(Object.entries({ policy: 'standard', ...q }).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * Creates the queue of each job if it does not exist (idempotent; safe when processes race:
+ * pg-boss's create_queue inserts with ON CONFLICT DO NOTHING). Runs DDL, so call it at boot
+ * or in tests, not in a busy transaction.
+ */
+export async function ensureQueues(db: Executor, jobs: readonly JobDefinition[]): Promise<void> {
+  const raw = jobDb(db);
+  for (const job of jobs) {
+    if (job.queue.deadLetter) {
+      await raw.executeSql(`select ${JOB_SCHEMA}.create_queue($1, $2)`, [job.queue.deadLetter, JSON.stringify({ policy: 'standard' })]);
+    }
+    await raw.executeSql(`select ${JOB_SCHEMA}.create_queue($1, $2)`, [job.name, JSON.stringify(queueArgs(job.queue))]);
+  }
+}
+
+function sendOptions(o: EnqueueOptions): PgBoss.SendOptions {
+  return {
+    ...(o.startAfter ? { startAfter: o.startAfter } : {}),
+    ...(o.singletonKey !== undefined ? { singletonKey: o.singletonKey } : {}),
+    ...(o.singletonSeconds !== undefined ? { singletonSeconds: o.singletonSeconds } : {}),
+    ...(o.priority !== undefined ? { priority: o.priority } : {}),
+    ...(o.retryLimit !== undefined ? { retryLimit: o.retryLimit } : {}),
+    ...(o.expireInSeconds !== undefined ? { expireInSeconds: o.expireInSeconds } : {}),
+    ...(o.id !== undefined ? { id: o.id } : {}),
+  };
+}
+
+/**
+ * Inserts a job in the caller's transaction: it commits or rolls back with the business change.
+ * Returns the job id, or undefined when a singleton rule dropped it (a job with that key exists).
+ *
+ * If the queue does not exist yet it is created here, in the same transaction (pg-boss 10 keeps
+ * one partition per queue). That takes a short DDL lock once per queue per database; startJobs
+ * creates every registered queue at boot so production never pays it in a request.
+ */
+export async function enqueue<J extends JobDefinition>(
+  trx: Executor,
+  job: J,
+  data: JobData<J>,
+  options: EnqueueOptions = {},
+): Promise<string | undefined> {
+  const db = jobDb(trx);
+  const send = () => sender.send(job.name, data as object, { db, ...sendOptions(options) });
+  const id = await send();
+  if (id) return id;
+  // No row: either the queue is missing (the insert joins pgboss.queue) or a singleton rule held.
+  const { rows } = await db.executeSql(`select 1 from ${JOB_SCHEMA}.queue where name = $1`, [job.name]);
+  if (rows.length) return undefined;
+  await ensureQueues(trx, [job]);
+  return (await send()) ?? undefined;
+}
+
+export type JobHandler<Data> = (data: Data, job: { id: string; name: string }) => Promise<void>;
+
+export interface Schedule<Data extends object = object> {
+  job: JobDefinition<Data>;
+  /** Five-field cron, e.g. '* * * * *' (every minute). */
+  cron: string;
+  data?: Data;
+  /** IANA zone the cron reads in; default Asia/Almaty. */
+  tz?: string;
+}
+
+export interface Jobs {
+  /** The pg-boss instance, for what this wrapper does not cover (monitoring, fetch). */
+  readonly boss: PgBoss;
+  /** Runs `handler` for each job of the queue; a throw fails the job (pg-boss retries per queue options). */
+  work<J extends JobDefinition>(job: J, handler: JobHandler<JobData<J>>, options?: { batchSize?: number; pollingIntervalSeconds?: number }): Promise<string>;
+  /** Registers (or replaces) a cron schedule; pg-boss sends the job once per tick across all processes. */
+  schedule<Data extends object>(schedule: Schedule<Data>): Promise<void>;
+  unschedule(job: JobDefinition): Promise<void>;
+  /** Sends outside any business transaction (prefer `enqueue(trx, …)` when there is one). */
+  send<J extends JobDefinition>(job: J, data: JobData<J>, options?: EnqueueOptions): Promise<string | undefined>;
+  stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+}
+
+export interface StartJobsOptions {
+  /** The application's database (the same one the business tables live in). */
+  databaseUrl: string;
+  /** Every job this process produces or consumes: their queues are created at start. */
+  jobs: readonly JobDefinition[];
+  /** Run the cron clock in this process (default true). */
+  schedule?: boolean;
+  /** Run pg-boss maintenance (expiry, archiving) in this process (default true). */
+  supervise?: boolean;
+  /** Connections for pg-boss's own pool (default 4). */
+  poolSize?: number;
+  pollingIntervalSeconds?: number;
+  /** pg-boss's background errors (lost connection, maintenance); default: one line on stderr. */
+  onError?: (err: Error) => void;
+}
+
+export async function startJobs(opts: StartJobsOptions): Promise<Jobs> {
+  const boss = new PgBoss({
+    connectionString: opts.databaseUrl,
+    schema: JOB_SCHEMA,
+    max: opts.poolSize ?? 4,
+    application_name: 'ortak-jobs',
+    schedule: opts.schedule ?? true,
+    supervise: opts.supervise ?? true,
+    // The schema comes from migration 0004; pg-boss only upgrades it when its own version is newer.
+    migrate: true,
+  });
+  boss.on('error', opts.onError ?? ((err: Error) => console.error(`[jobs] ${err.message}`)));
+  await boss.start();
+  for (const job of opts.jobs) {
+    if (job.queue.deadLetter && !(await boss.getQueue(job.queue.deadLetter))) await boss.createQueue(job.queue.deadLetter);
+    if (!(await boss.getQueue(job.name))) await boss.createQueue(job.name, { name: job.name, ...queueArgs(job.queue) } as PgBoss.Queue);
+  }
+  const known = new Set(opts.jobs.map((j) => j.name));
+  const check = (job: JobDefinition) => {
+    if (!known.has(job.name)) throw new Error(`job ${job.name} is not registered with startJobs({ jobs })`);
+  };
+  return {
+    boss,
+    async work(job, handler, options = {}) {
+      check(job);
+      return boss.work<JobData<typeof job>>(
+        job.name,
+        { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? opts.pollingIntervalSeconds ?? 2 },
+        async (batch) => {
+          for (const j of batch) await handler(j.data, { id: j.id, name: j.name });
+        },
+      );
+    },
+    async schedule(s) {
+      check(s.job);
+      await boss.schedule(s.job.name, s.cron, (s.data ?? {}) as object, { tz: s.tz ?? 'Asia/Almaty' });
+    },
+    async unschedule(job) {
+      await boss.unschedule(job.name);
+    },
+    async send(job, data, options = {}) {
+      check(job);
+      const id = await boss.send(job.name, data as object, sendOptions(options));
+      return id ?? undefined;
+    },
+    async stop(o = {}) {
+      await boss.stop({ graceful: o.graceful ?? true, timeout: o.timeoutMs ?? 10_000, wait: true, close: true });
+    },
+  };
+}

@@ -1,0 +1,502 @@
+import Schema from 'typebox/schema';
+import { ROLES, type Actor, type Role } from '../auth/actor.ts';
+import { actorRef, appendAudit } from '../audit/audit.ts';
+import { getCalendar, withField } from '../calendar/calendar.ts';
+import { formatLocal } from '../calendar/calendar.time.ts';
+import type { Executor } from '../db/database.ts';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../http/errors.ts';
+import { initialState, type ActionRole, type ActionSpec, type Localized, type ProcessDefinition } from './definition.ts';
+import { dueAfterPause, dueOnDate, extendDue, limitFrom } from './deadlines.ts';
+import type { EffectContext, EffectTrigger, WorkflowCase, WorkflowDeps } from './hooks.ts';
+import { checkTransition } from './machine.ts';
+import { getDefinition, resolveDefinition, type DefinitionRecord } from './registry.ts';
+import { closeDeadlines, deadlineSpec, moveDue, openDeadline, pauseDeadline, refreshCase, runningDeadlines, timesOf } from './tracking.ts';
+
+/**
+ * Running cases: start, act, reassign. Every function takes the caller's transaction and
+ * never opens its own: the new state, the history row, the deadlines, the audit row, the
+ * effects (and the jobs they enqueue) commit together with the owning module's own change.
+ *
+ * Concurrency: an action claims the case with `update … where version = <version read>`. Two
+ * executors acting at once both read version N; the second update waits for the first to
+ * commit, then matches no row and fails with a 409 `conflict`. The unique (case, seq) of the
+ * history is a second guard.
+ */
+
+export interface CaseRef {
+  regionCode: string;
+  caseId: string;
+}
+
+export interface StartCaseInput {
+  regionCode: string;
+  /** The process to start; its definition version is resolved by scope. Or pass definitionId. */
+  processKey?: string;
+  definitionId?: string;
+  /** The organization chain for scope resolution, nearest first (default: [organizationId]). */
+  organizationIds?: readonly string[];
+  /** The organization the case is assigned to. */
+  organizationId: string;
+  assigneeId?: string | null;
+  /** The citizen account the case serves (may act where a definition allows `applicant`). */
+  applicantAccountId?: string | null;
+  /** The owning module's record, e.g. ('appeal', appealId). One case per subject and process. */
+  subjectType: string;
+  subjectId: string;
+  /** When the matter was received (terms count from it); default `at`. */
+  receivedAt?: Date;
+  comment?: string | null;
+  actor: Actor;
+  at: Date;
+  /** The owning module starts the case on its own authority (definition `start.roles` must list `system`). */
+  asSystem?: boolean;
+}
+
+export interface PerformActionInput extends CaseRef {
+  action: string;
+  /** The case version the user saw; a different current version is a 409 conflict. */
+  expectedVersion?: number;
+  input?: Record<string, unknown>;
+  comment?: string | null;
+  /** For actions with `assigns: true`: the new organization and/or assignee. */
+  assign?: { organizationId?: string; assigneeId?: string | null };
+  actor: Actor;
+  at: Date;
+  asSystem?: boolean;
+}
+
+export interface TransitionResult {
+  case: WorkflowCase;
+  historyId: string;
+  from: string | null;
+  to: string;
+}
+
+function versionConflict(c: { id: string; version: number }, expected?: number): DomainError {
+  return conflict(`case ${c.id} was changed meanwhile (version ${c.version}${expected !== undefined ? `, expected ${expected}` : ''})`, {
+    messageKey: 'workflow:version_conflict',
+    params: { version: c.version },
+  });
+}
+
+export async function findCase(db: Executor, regionCode: string, caseId: string): Promise<WorkflowCase | undefined> {
+  return db.selectFrom('workflowCase').selectAll().where('regionCode', '=', regionCode).where('id', '=', caseId).executeTakeFirst();
+}
+
+export async function getCase(db: Executor, regionCode: string, caseId: string): Promise<WorkflowCase> {
+  const c = await findCase(db, regionCode, caseId);
+  if (!c) throw notFound('workflow case', { messageKey: 'workflow:case_not_found' });
+  return c;
+}
+
+export async function findCaseBySubject(
+  db: Executor,
+  q: { regionCode: string; subjectType: string; subjectId: string; processKey?: string },
+): Promise<WorkflowCase | undefined> {
+  let s = db
+    .selectFrom('workflowCase')
+    .selectAll()
+    .where('regionCode', '=', q.regionCode)
+    .where('subjectType', '=', q.subjectType)
+    .where('subjectId', '=', q.subjectId);
+  if (q.processKey) s = s.where('processKey', '=', q.processKey);
+  return s.orderBy('startedAt', 'desc').executeTakeFirst();
+}
+
+const isStaffRole = (r: ActionRole): r is Role => (ROLES as readonly string[]).includes(r);
+
+/** May `actor` perform something open to `roles` on this case? */
+export async function mayAct(
+  deps: WorkflowDeps,
+  actor: Actor,
+  roles: readonly ActionRole[],
+  c: { organizationId: string; assigneeId: string | null; applicantAccountId: string | null },
+  requireAssignedOrganization: boolean,
+  asSystem = false,
+): Promise<boolean> {
+  if (asSystem) return roles.includes('system');
+  if (roles.includes('applicant') && actor.kind === 'citizen' && c.applicantAccountId !== null && actor.accountId === c.applicantAccountId) return true;
+  if (roles.includes('assignee') && actor.kind === 'staff' && c.assigneeId !== null && actor.staffId === c.assigneeId) return true;
+  const staffRoles = roles.filter(isStaffRole);
+  if (staffRoles.length === 0 || actor.kind === 'anonymous' || actor.kind === 'citizen') return false;
+  return deps.checkRole(actor, staffRoles, requireAssignedOrganization ? c.organizationId : null);
+}
+
+type Validator = ReturnType<typeof Schema.Compile>;
+const validators = new Map<string, Validator>();
+
+function validateInput(rec: DefinitionRecord, action: string, spec: ActionSpec, input: unknown): Record<string, unknown> {
+  const value = input ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw invalid('input', 'input must be an object', 'workflow:input_invalid', { field: 'input', detail: 'must be an object' });
+  }
+  const obj = value as Record<string, unknown>;
+  if (!spec.input) {
+    if (Object.keys(obj).length) throw invalid('input', `action ${action} takes no input`, 'workflow:input_not_expected', { action });
+    return {};
+  }
+  const key = `${rec.id}:${action}`;
+  let v = validators.get(key);
+  if (!v) {
+    v = Schema.Compile(spec.input as Parameters<typeof Schema.Compile>[0]) as Validator;
+    validators.set(key, v);
+  }
+  const [ok, errors] = v.Errors(obj);
+  if (!ok) {
+    const e = errors.find((x) => x.keyword !== 'boolean') ?? errors[0]!;
+    const parts = e.instancePath.split('/').filter(Boolean);
+    const params = e.params as { requiredProperties?: string[]; additionalProperties?: string[] };
+    if (e.keyword === 'required' && params.requiredProperties?.[0]) parts.push(params.requiredProperties[0]);
+    if (e.keyword === 'additionalProperties' && params.additionalProperties?.[0]) parts.push(params.additionalProperties[0]);
+    const field = ['input', ...parts].join('.');
+    const detail = e.keyword === 'required' ? 'is required' : e.keyword === 'additionalProperties' ? 'is not expected' : e.message;
+    throw invalid(field, `${field}: ${detail}`, 'workflow:input_invalid', { field, detail });
+  }
+  return obj;
+}
+
+async function runEffects(
+  deps: WorkflowDeps,
+  names: readonly string[] | undefined,
+  ctx: Omit<EffectContext, 'trigger'>,
+  trigger: EffectTrigger,
+): Promise<void> {
+  for (const name of names ?? []) {
+    const handler = deps.hooks?.[ctx.case.processKey]?.effects?.[name];
+    // A definition naming an effect nobody implements is a deployment error, not a user error.
+    if (!handler) throw new Error(`workflow effect '${name}' of process '${ctx.case.processKey}' is not implemented (register it in the hooks)`);
+    await handler({ ...ctx, trigger });
+  }
+}
+
+async function historyRow(
+  trx: Executor,
+  c: WorkflowCase,
+  h: { seq: number; action: string; from: string | null; to: string; actor: Actor; at: Date; comment?: string | null; input?: Record<string, unknown> },
+): Promise<string> {
+  const ref = actorRef(h.actor);
+  const row = await trx
+    .insertInto('workflowHistory')
+    .values({
+      regionCode: c.regionCode,
+      caseId: c.id,
+      seq: h.seq,
+      at: h.at,
+      action: h.action,
+      fromState: h.from,
+      toState: h.to,
+      actorKind: ref.kind,
+      actorId: ref.id,
+      comment: h.comment ?? null,
+      input: JSON.stringify(h.input ?? {}),
+      organizationId: c.organizationId,
+      assigneeId: c.assigneeId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Starts a case of a process in its initial state and opens its deadlines. */
+export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartCaseInput): Promise<TransitionResult> {
+  const rec = input.definitionId
+    ? await getDefinition(trx, input.definitionId)
+    : await resolveDefinition(trx, {
+        processKey: input.processKey ?? '',
+        regionCode: input.regionCode,
+        organizationIds: input.organizationIds ?? [input.organizationId],
+      });
+  if (rec.status !== 'published') {
+    throw conflict(`definition ${rec.id} is ${rec.status}; cases start only on a published version`, { messageKey: 'workflow:definition_not_published' });
+  }
+  const def = rec.definition;
+  const party = { organizationId: input.organizationId, assigneeId: input.assigneeId ?? null, applicantAccountId: input.applicantAccountId ?? null };
+  if (def.start && !(await mayAct(deps, input.actor, def.start.roles, party, true, input.asSystem))) {
+    throw forbidden(`may not start a ${def.key} case`, { messageKey: 'workflow:start_forbidden', params: { process: def.key } });
+  }
+  const existing = await findCaseBySubject(trx, { ...input, processKey: def.key });
+  if (existing) {
+    throw conflict(`${input.subjectType} ${input.subjectId} already has a ${def.key} case`, { messageKey: 'workflow:case_exists', params: { process: def.key } });
+  }
+  const cal = await getCalendar(trx, input.regionCode);
+  const at = input.at;
+  const receivedAt = input.receivedAt ?? at;
+  const state = initialState(def);
+  const inserted = await trx
+    .insertInto('workflowCase')
+    .values({
+      regionCode: input.regionCode,
+      definitionId: rec.id,
+      processKey: def.key,
+      definitionVersion: rec.version!,
+      subjectType: input.subjectType,
+      subjectId: input.subjectId,
+      state,
+      stateEnteredAt: receivedAt,
+      version: 1,
+      ...party,
+      receivedAt,
+      startedAt: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const historyId = await historyRow(trx, inserted, { seq: 1, action: '$start', from: null, to: state, actor: input.actor, at, comment: input.comment ?? null });
+  // Terms count from receipt: a case registered the day after receipt keeps the receipt's clock.
+  for (const key of Object.keys(def.deadlines ?? {})) await openDeadline(trx, cal, inserted, def, { scope: 'case', key, startedAt: receivedAt });
+  await openDeadline(trx, cal, inserted, def, { scope: 'state', key: state, startedAt: receivedAt });
+  const c = await refreshCase(trx, inserted);
+  await appendAudit(trx, {
+    regionCode: c.regionCode,
+    actor: input.actor,
+    action: 'workflow.started',
+    entityType: 'workflow_case',
+    entityId: c.id,
+    organizationId: c.organizationId,
+    data: { processKey: def.key, definitionId: rec.id, version: rec.version, subjectType: c.subjectType, subjectId: c.subjectId, state },
+    at,
+  });
+  return { case: c, historyId, from: null, to: state };
+}
+
+/**
+ * Performs an action on a case: checks the version, the state, the actor's role and
+ * organization, the comment and the input; then claims the case, writes history, moves the
+ * deadlines, appends the audit row and runs the action's effects, all in `trx`.
+ */
+export async function performAction(trx: Executor, deps: WorkflowDeps, input: PerformActionInput): Promise<TransitionResult> {
+  const c0 = await getCase(trx, input.regionCode, input.caseId);
+  if (input.expectedVersion !== undefined && c0.version !== input.expectedVersion) throw versionConflict(c0, input.expectedVersion);
+  const rec = await getDefinition(trx, c0.definitionId);
+  const def = rec.definition;
+  const spec = Object.hasOwn(def.actions, input.action) ? def.actions[input.action] : undefined;
+  if (!spec) {
+    throw invalid('action', `process ${def.key} has no action ${input.action}`, 'workflow:unknown_action', { action: input.action });
+  }
+  const t = checkTransition(def, c0.state, input.action);
+  if (!t.ok || c0.closedAt) {
+    throw new DomainError('invalid_transition', `action ${input.action} is not allowed in state ${c0.state}`, {
+      status: 409,
+      messageKey: 'workflow:not_allowed_in_state',
+      params: { action: input.action, state: c0.state },
+    });
+  }
+  if (!(await mayAct(deps, input.actor, spec.roles, c0, spec.requireAssignedOrganization ?? true, input.asSystem))) {
+    throw forbidden(`may not perform ${input.action} on this case`, { messageKey: 'workflow:action_forbidden', params: { action: input.action } });
+  }
+  if (input.assign && !spec.assigns) {
+    throw invalid('assign', `action ${input.action} does not reassign the case`, 'workflow:assign_not_allowed', { action: input.action });
+  }
+  const comment = input.comment?.trim() || null;
+  if (spec.commentRequired && !comment) throw invalid('comment', 'a comment is required', 'workflow:comment_required', { action: input.action });
+  const data = validateInput(rec, input.action, spec, input.input);
+
+  const at = input.at;
+  const from = c0.state;
+  const to = t.to;
+  const stateChanges = to !== from;
+  const fromKind = def.states[from]!.kind;
+  const toKind = def.states[to]!.kind;
+  const organizationId = input.assign?.organizationId ?? c0.organizationId;
+  const assigneeId =
+    input.assign && 'assigneeId' in input.assign
+      ? (input.assign.assigneeId ?? null)
+      : organizationId !== c0.organizationId
+        ? null // moved to another organization: its head assigns anew
+        : c0.assigneeId;
+
+  const claimed = await trx
+    .updateTable('workflowCase')
+    .set({
+      state: to,
+      stateEnteredAt: stateChanges ? at : c0.stateEnteredAt,
+      version: c0.version + 1,
+      organizationId,
+      assigneeId,
+      closedAt: toKind === 'terminal' ? at : null,
+    })
+    .where('regionCode', '=', c0.regionCode)
+    .where('id', '=', c0.id)
+    .where('version', '=', c0.version)
+    .returningAll()
+    .executeTakeFirst();
+  if (!claimed) throw versionConflict({ id: c0.id, version: c0.version + 1 }, input.expectedVersion ?? c0.version);
+
+  const historyId = await historyRow(trx, claimed, { seq: claimed.version, action: input.action, from, to, actor: input.actor, at, comment, input: data });
+  const cal = await getCalendar(trx, c0.regionCode);
+  const ref = actorRef(input.actor);
+
+  if (stateChanges) {
+    await closeDeadlines(trx, claimed, at, { scope: 'state' });
+    if (toKind === 'terminal') {
+      await closeDeadlines(trx, claimed, at);
+    } else {
+      const until = Object.entries(def.deadlines ?? {}).filter(([, d]) => d.until?.includes(to)).map(([k]) => k);
+      await closeDeadlines(trx, claimed, at, { scope: 'case', keys: until });
+      const waitingNow = toKind === 'waiting_on_applicant';
+      const waitingBefore = fromKind === 'waiting_on_applicant';
+      if (waitingNow !== waitingBefore) {
+        for (const row of await runningDeadlines(trx, claimed)) {
+          const dspec = row.scope === 'case' ? def.deadlines?.[row.deadlineKey] : undefined;
+          if (!dspec?.pausesWhileWaiting) continue;
+          if (waitingNow && row.status === 'running') await pauseDeadline(trx, row, at);
+          if (!waitingNow && row.status === 'paused' && row.pausedAt) {
+            const newDue = dueAfterPause(cal, timesOf(row), row.pausedAt, at);
+            await moveDue(trx, cal, def, row, newDue, at, {
+              kind: 'pause',
+              at: at.toISOString(),
+              pausedAt: row.pausedAt.toISOString(),
+              fromDueAt: row.dueAt.toISOString(),
+              toDueAt: newDue.toISOString(),
+              action: input.action,
+            });
+          }
+        }
+      }
+      await openDeadline(trx, cal, claimed, def, { scope: 'state', key: to, startedAt: at });
+    }
+  }
+
+  let extension: { deadline: string; fromDueAt: string; toDueAt: string } | undefined;
+  if (spec.extends) {
+    const x = spec.extends;
+    const row = (await runningDeadlines(trx, claimed, ['running'])).find((r) => r.scope === 'case' && r.deadlineKey === x.deadline);
+    if (!row || !deadlineSpec(def, 'case', x.deadline)) {
+      throw new DomainError('invalid_transition', `no running deadline ${x.deadline} to extend`, {
+        status: 409,
+        messageKey: 'workflow:nothing_to_extend',
+        params: { deadline: x.deadline },
+      });
+    }
+    const field = x.dueDateField ? `input.${x.dueDateField}` : 'action';
+    let newDue: Date | undefined;
+    if (x.dueDateField) {
+      const date = data[x.dueDateField];
+      newDue = typeof date === 'string' ? withField(field, () => dueOnDate(cal, date)) : undefined;
+      if (!newDue) throw invalid(field, `${String(date)} is not a working day`, 'workflow:extension_not_working_day', { date: String(date) });
+    } else {
+      newDue = extendDue(cal, row.dueAt, x.by!);
+    }
+    if (newDue.getTime() <= row.dueAt.getTime()) {
+      throw invalid(field, 'the new due date must be later than the current one', 'workflow:extension_not_later', {
+        due: formatLocal(row.dueAt, cal.timeZone),
+      });
+    }
+    if (x.limit) {
+      const max = limitFrom(cal, row.startedAt, x.limit);
+      if (newDue.getTime() > max.getTime()) {
+        throw invalid(field, `the term may be extended to ${formatLocal(max, cal.timeZone)} at most (${x.legalSource})`, 'workflow:extension_beyond_limit', {
+          max: formatLocal(max, cal.timeZone),
+          source: x.legalSource,
+        });
+      }
+    }
+    await moveDue(trx, cal, def, row, newDue, at, {
+      kind: 'extension',
+      at: at.toISOString(),
+      fromDueAt: row.dueAt.toISOString(),
+      toDueAt: newDue.toISOString(),
+      actorKind: ref.kind,
+      actorId: ref.id,
+      action: input.action,
+      reason: comment,
+    });
+    extension = { deadline: x.deadline, fromDueAt: row.dueAt.toISOString(), toDueAt: newDue.toISOString() };
+  }
+
+  const c = await refreshCase(trx, claimed);
+  await appendAudit(trx, {
+    regionCode: c.regionCode,
+    actor: input.actor,
+    action: 'workflow.action',
+    entityType: 'workflow_case',
+    entityId: c.id,
+    organizationId: c.organizationId,
+    data: {
+      processKey: c.processKey,
+      action: input.action,
+      from,
+      to,
+      version: c.version,
+      ...(organizationId !== c0.organizationId ? { fromOrganizationId: c0.organizationId } : {}),
+      ...(assigneeId !== c0.assigneeId ? { assigneeId } : {}),
+      ...(extension ? { extension } : {}),
+    },
+    at,
+  });
+  await runEffects(deps, spec.effects, { trx, case: c, definition: def, actor: input.actor, at }, {
+    kind: 'action',
+    action: input.action,
+    from,
+    to,
+    input: data,
+    comment,
+  });
+  return { case: c, historyId, from, to };
+}
+
+/**
+ * Reassigns a case without changing its state (a head handing it to an executor, an escalation
+ * effect handing it to the head). The caller checks the permission; this records history,
+ * bumps the version and audits.
+ */
+export async function assignCase(
+  trx: Executor,
+  input: CaseRef & { organizationId?: string; assigneeId?: string | null; expectedVersion?: number; comment?: string | null; actor: Actor; at: Date },
+): Promise<WorkflowCase> {
+  const c0 = await getCase(trx, input.regionCode, input.caseId);
+  if (input.expectedVersion !== undefined && c0.version !== input.expectedVersion) throw versionConflict(c0, input.expectedVersion);
+  if (c0.closedAt) {
+    throw new DomainError('invalid_transition', 'the case is closed', { status: 409, messageKey: 'workflow:case_closed' });
+  }
+  const organizationId = input.organizationId ?? c0.organizationId;
+  const assigneeId = 'assigneeId' in input ? (input.assigneeId ?? null) : organizationId !== c0.organizationId ? null : c0.assigneeId;
+  const c = await trx
+    .updateTable('workflowCase')
+    .set({ organizationId, assigneeId, version: c0.version + 1 })
+    .where('regionCode', '=', c0.regionCode)
+    .where('id', '=', c0.id)
+    .where('version', '=', c0.version)
+    .returningAll()
+    .executeTakeFirst();
+  if (!c) throw versionConflict({ id: c0.id, version: c0.version + 1 }, input.expectedVersion ?? c0.version);
+  await historyRow(trx, c, { seq: c.version, action: '$assign', from: c.state, to: c.state, actor: input.actor, at: input.at, comment: input.comment ?? null });
+  await appendAudit(trx, {
+    regionCode: c.regionCode,
+    actor: input.actor,
+    action: 'workflow.assigned',
+    entityType: 'workflow_case',
+    entityId: c.id,
+    organizationId: c.organizationId,
+    data: { processKey: c.processKey, version: c.version, fromOrganizationId: c0.organizationId, fromAssigneeId: c0.assigneeId, assigneeId },
+    at: input.at,
+  });
+  return c;
+}
+
+export interface AvailableAction {
+  action: string;
+  title: Localized;
+  to: string;
+  input?: Record<string, unknown>;
+  commentRequired: boolean;
+  assigns: boolean;
+}
+
+/** The actions `actor` may perform on the case now (for buttons and forms). */
+export async function availableActions(
+  db: Executor,
+  deps: WorkflowDeps,
+  q: CaseRef & { actor: Actor },
+): Promise<{ case: WorkflowCase; definition: ProcessDefinition; actions: AvailableAction[] }> {
+  const c = await getCase(db, q.regionCode, q.caseId);
+  const { definition } = await getDefinition(db, c.definitionId);
+  const actions: AvailableAction[] = [];
+  if (!c.closedAt) {
+    for (const [name, a] of Object.entries(definition.actions)) {
+      if (!a.from.includes(c.state)) continue;
+      if (!(await mayAct(deps, q.actor, a.roles, c, a.requireAssignedOrganization ?? true))) continue;
+      actions.push({ action: name, title: a.title, to: a.to, ...(a.input ? { input: a.input } : {}), commentRequired: !!a.commentRequired, assigns: !!a.assigns });
+    }
+  }
+  return { case: c, definition, actions };
+}

@@ -1,0 +1,96 @@
+import type { Selectable } from 'kysely';
+import type { Actor, Role } from '../auth/actor.ts';
+import type { Executor } from '../db/database.ts';
+import type { WorkflowCase as CaseTable, WorkflowDeadline as DeadlineTable } from '../db/schema.generated.ts';
+import { effectNames, type Recipient, type ProcessDefinition } from './definition.ts';
+
+/**
+ * What the engine needs from the outside and what the owning module plugs in. The platform
+ * never imports a module: the directory module supplies the role check, the owning module
+ * (appeals, services, …) supplies the effects and the notice delivery, keyed by process key.
+ */
+
+export type WorkflowCase = Selectable<CaseTable>;
+export type WorkflowDeadlineRow = Selectable<DeadlineTable>;
+
+/**
+ * Does `actor` hold one of `roles` in `organizationId` (a grant on an ancestor with
+ * includesSubtree counts)? With `organizationId` null: in any organization.
+ * The directory module's `hasRole` fits behind it.
+ */
+export type RoleCheck = (actor: Actor, roles: readonly Role[], organizationId: string | null) => Promise<boolean>;
+
+export type EffectTrigger =
+  | {
+      kind: 'action';
+      action: string;
+      from: string;
+      to: string;
+      input: Record<string, unknown>;
+      comment: string | null;
+    }
+  | {
+      kind: 'escalation';
+      deadlineId: string;
+      deadlineKey: string;
+      scope: 'case' | 'state';
+      stepIndex: number;
+      level: number;
+      notify: Recipient[];
+    };
+
+export interface EffectContext {
+  /** The caller's transaction: anything the effect writes commits or rolls back with the step. */
+  trx: Executor;
+  /** The case after the step. */
+  case: WorkflowCase;
+  definition: ProcessDefinition;
+  /** The acting user; for escalations, the anonymous actor (the sweep). */
+  actor: Actor;
+  at: Date;
+  trigger: EffectTrigger;
+}
+
+/** A named effect of a definition, implemented by the owning module. Must not call the network: enqueue a job instead. */
+export type EffectHandler = (ctx: EffectContext) => Promise<void>;
+
+export interface WorkflowNotice {
+  regionCode: string;
+  id: string;
+  caseId: string;
+  escalationId: string | null;
+  /** 'reminder' (before the breach), 'breach', 'after_breach'. */
+  kind: string;
+  level: number;
+  /** 'assignee' or a role in the case's organization (the owning module resolves the people). */
+  recipient: Recipient;
+  organizationId: string;
+  assigneeId: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface WorkflowHooks {
+  /** Implementations of the definition's named effects (`actions.*.effects`, `escalations.*.effects`). */
+  effects?: Readonly<Record<string, EffectHandler>>;
+  /**
+   * Called in the sweep's transaction for every notice it raises, after the notice row is in the
+   * `workflow_notice` outbox. Typically enqueues a delivery job; may do nothing and let a worker
+   * read the outbox instead.
+   */
+  onNotice?: (trx: Executor, notice: WorkflowNotice, c: WorkflowCase) => Promise<void>;
+}
+
+/** Hooks per process key. */
+export type HookRegistry = Readonly<Record<string, WorkflowHooks>>;
+
+export interface WorkflowDeps {
+  checkRole: RoleCheck;
+  hooks?: HookRegistry;
+}
+
+/** Effect names a definition uses that `hooks` does not implement: check at boot, fail fast. */
+export function missingEffects(def: ProcessDefinition, hooks: WorkflowHooks | undefined): string[] {
+  const have = hooks?.effects ?? {};
+  return effectNames(def).filter((e) => !Object.hasOwn(have, e));
+}

@@ -1,0 +1,291 @@
+import { sql } from 'kysely';
+import { ANONYMOUS } from '../auth/actor.ts';
+import { appendAudit } from '../audit/audit.ts';
+import { getCalendar, type Calendar } from '../calendar/calendar.ts';
+import type { Clock } from '../clock.ts';
+import type { Db, Executor } from '../db/database.ts';
+import { defineJob, type Jobs } from '../jobs/jobs.ts';
+import type { EscalationStep } from './definition.ts';
+import { stepInstant } from './deadlines.ts';
+import type { HookRegistry, WorkflowCase, WorkflowNotice } from './hooks.ts';
+import { getDefinition } from './registry.ts';
+import { ladderOf, refreshCase, timesOf, type Scope } from './tracking.ts';
+
+/**
+ * The escalation sweep. Each deadline row carries the instant of its ladder's next step
+ * (`next_step_at`, null when nothing is left); a partial index on it is the sweep's only way
+ * in. The sweep walks that index up to `now` in keyset order (no page limit: it pages until
+ * nothing due is left) and never reads a case whose next step lies in the future.
+ *
+ * Each deadline is handled in its own short transaction: lock the case (skipping one a user
+ * is acting on right now; the next sweep takes it), re-read the deadline, apply every step that
+ * is due, in order, and move `next_step_at` on. Applying is idempotent: an escalation row is
+ * keyed by (deadline, generation, step), so a step applied twice, by two overlapping sweeps
+ * or a retried job, inserts nothing the second time and raises no second notice.
+ */
+
+export const WORKFLOW_SWEEP_JOB = defineJob<Record<string, never>>('workflow.sweep', {
+  // One sweep queued and one running at most: a slow sweep never piles up cron ticks.
+  policy: 'stately',
+  retryLimit: 0,
+  expireInSeconds: 15 * 60,
+});
+
+export interface SweepOptions {
+  hooks?: HookRegistry;
+  /** Deadlines read per index page (default 500). */
+  batchSize?: number;
+  /**
+   * Deadlines applied at once (default 2), each in its own transaction on its own connection.
+   * The deadlines of one case stay in one lane, in order, so they never contend for its lock.
+   */
+  concurrency?: number;
+  onError?: (err: unknown, deadline: { regionCode: string; id: string }) => void;
+}
+
+export interface SweepResult {
+  /** Deadline rows found due. */
+  due: number;
+  /** Escalation steps applied (rows inserted). */
+  applied: number;
+  notices: number;
+  /** Skipped because a user held the case at that moment (taken by the next sweep). */
+  busy: number;
+  failed: number;
+  pages: number;
+}
+
+// `data` travels as text: the CamelCasePlugin would rename keys inside jsonb.
+function toNotice({ dataText, ...n }: Omit<WorkflowNotice, 'data' | 'recipient'> & { recipient: string; dataText: string }): WorkflowNotice {
+  return { ...n, recipient: n.recipient as WorkflowNotice['recipient'], data: JSON.parse(dataText) as Record<string, unknown> };
+}
+
+function noticeKind(step: EscalationStep): 'reminder' | 'breach' | 'after_breach' {
+  return step.at.breach ? 'breach' : step.at.afterBreach ? 'after_breach' : 'reminder';
+}
+
+/** Runs one sweep at `clock.now()`. Callable directly (tests, the CLI) or from the scheduled job. */
+export async function runSweep(db: Db, clock: Clock, opts: SweepOptions = {}): Promise<SweepResult> {
+  const now = clock.now();
+  const batchSize = opts.batchSize ?? 500;
+  const lanes = Math.max(1, opts.concurrency ?? 2);
+  const result: SweepResult = { due: 0, applied: 0, notices: 0, busy: 0, failed: 0, pages: 0 };
+  // One calendar per region for the whole run (a revision check per deadline is wasted work).
+  const calendars = new Map<string, Promise<Calendar>>();
+  const calendarOf = (trx: Executor, regionCode: string) => {
+    let cal = calendars.get(regionCode);
+    if (!cal) calendars.set(regionCode, (cal = getCalendar(trx, regionCode)));
+    return cal;
+  };
+  const apply = async (d: DueDeadline) => {
+    try {
+      const r = await db.transaction().execute((trx) => applyDueSteps(trx, d, now, opts.hooks, calendarOf));
+      if (r === 'busy') result.busy++;
+      else {
+        result.applied += r.applied;
+        result.notices += r.notices;
+      }
+    } catch (err) {
+      result.failed++;
+      opts.onError?.(err, d);
+    }
+  };
+  let after: { at: Date; regionCode: string; id: string } | undefined;
+  for (;;) {
+    const page = await dueDeadlines(db, now, after, batchSize);
+    result.pages++;
+    result.due += page.length;
+    const byLane: DueDeadline[][] = Array.from({ length: lanes }, () => []);
+    for (const d of page) byLane[laneOf(d.caseId, lanes)]!.push(d);
+    await Promise.all(
+      byLane.map(async (lane) => {
+        for (const d of lane) await apply(d);
+      }),
+    );
+    if (page.length < batchSize) return result;
+    const last = page.at(-1)!;
+    after = { at: last.nextStepAt, regionCode: last.regionCode, id: last.id };
+  }
+}
+
+/** One page of due deadlines in index order; the query the sweep's cost rests on (see README). */
+export function dueDeadlinesQuery(db: Executor, now: Date, after: { at: Date; regionCode: string; id: string } | undefined, limit: number) {
+  let q = db
+    .selectFrom('workflowDeadline')
+    .select(['regionCode', 'id', 'caseId', 'nextStepAt'])
+    .where('nextStepAt', 'is not', null)
+    .where('nextStepAt', '<=', now);
+  if (after) q = q.where(sql<boolean>`(next_step_at, region_code, id) > (${after.at}, ${after.regionCode}, ${after.id}::uuid)`);
+  return q.orderBy('nextStepAt').orderBy('regionCode').orderBy('id').limit(limit);
+}
+
+type DueDeadline = { regionCode: string; id: string; caseId: string; nextStepAt: Date };
+
+function laneOf(caseId: string, lanes: number): number {
+  return parseInt(caseId.slice(0, 8), 16) % lanes;
+}
+
+async function dueDeadlines(db: Executor, now: Date, after: { at: Date; regionCode: string; id: string } | undefined, limit: number): Promise<DueDeadline[]> {
+  const rows = await dueDeadlinesQuery(db, now, after, limit).execute();
+  return rows.map((r) => ({ ...r, nextStepAt: r.nextStepAt! }));
+}
+
+async function applyDueSteps(
+  trx: Executor,
+  d: { regionCode: string; id: string; caseId: string },
+  now: Date,
+  hooks: HookRegistry | undefined,
+  calendarOf: (trx: Executor, regionCode: string) => Promise<Calendar>,
+): Promise<'busy' | { applied: number; notices: number }> {
+  // Case first, then deadline: the same lock order as an action, so the two never deadlock.
+  const c = await trx
+    .selectFrom('workflowCase')
+    .selectAll()
+    .where('regionCode', '=', d.regionCode)
+    .where('id', '=', d.caseId)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+  if (!c) return 'busy';
+  const row = await trx
+    .selectFrom('workflowDeadline')
+    .selectAll()
+    .where('regionCode', '=', d.regionCode)
+    .where('id', '=', d.id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || row.nextStepAt === null || row.nextStepAt.getTime() > now.getTime()) return { applied: 0, notices: 0 };
+  if (row.status !== 'running' || c.closedAt) {
+    await trx.updateTable('workflowDeadline').set({ nextStepAt: null }).where('regionCode', '=', row.regionCode).where('id', '=', row.id).execute();
+    return { applied: 0, notices: 0 };
+  }
+  const { definition } = await getDefinition(trx, c.definitionId);
+  const ladder = ladderOf(definition, row.scope as Scope, row.deadlineKey);
+  const cal = await calendarOf(trx, c.regionCode);
+  const times = timesOf(row);
+  let i = row.nextStep;
+  let level = row.level;
+  let applied = 0;
+  let notices = 0;
+  let current: WorkflowCase = c;
+  for (; i < ladder.length; i++) {
+    const step = ladder[i]!;
+    const dueAt = stepInstant(cal, step, times);
+    if (dueAt.getTime() > now.getTime()) break;
+    const esc = await trx
+      .insertInto('workflowEscalation')
+      .values({
+        regionCode: row.regionCode,
+        caseId: c.id,
+        deadlineId: row.id,
+        generation: row.generation,
+        stepIndex: i,
+        level: step.level,
+        dueAt,
+        appliedAt: now,
+        notify: step.notify,
+        effects: step.effects ?? [],
+      })
+      .onConflict((oc) => oc.constraint('workflow_escalation_step_uq').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    level = Math.max(level, step.level);
+    if (!esc) continue; // applied before: nothing more to do
+    applied++;
+    const kind = noticeKind(step);
+    for (const recipient of step.notify) {
+      const notice = await trx
+        .insertInto('workflowNotice')
+        .values({
+          regionCode: c.regionCode,
+          caseId: c.id,
+          escalationId: esc.id,
+          kind,
+          level: step.level,
+          recipient,
+          organizationId: current.organizationId,
+          assigneeId: current.assigneeId,
+          data: JSON.stringify({
+            processKey: c.processKey,
+            subjectType: c.subjectType,
+            subjectId: c.subjectId,
+            deadlineKey: row.deadlineKey,
+            scope: row.scope,
+            dueAt: row.dueAt.toISOString(),
+            legalSource: row.legalSource,
+            stepIndex: i,
+          }),
+          createdAt: now,
+        })
+        .returning(['regionCode', 'id', 'caseId', 'escalationId', 'kind', 'level', 'recipient', 'organizationId', 'assigneeId', 'createdAt', sql<string>`data::text`.as('dataText')])
+        .executeTakeFirstOrThrow();
+      notices++;
+      await hooks?.[c.processKey]?.onNotice?.(trx, toNotice(notice), current);
+    }
+    await appendAudit(trx, {
+      regionCode: c.regionCode,
+      actor: ANONYMOUS,
+      action: 'workflow.escalated',
+      entityType: 'workflow_case',
+      entityId: c.id,
+      organizationId: current.organizationId,
+      data: { source: 'workflow.sweep', processKey: c.processKey, deadlineId: row.id, deadlineKey: row.deadlineKey, step: i, level: step.level, kind, notify: step.notify },
+      at: now,
+    });
+    for (const name of step.effects ?? []) {
+      const handler = hooks?.[c.processKey]?.effects?.[name];
+      if (!handler) throw new Error(`workflow effect '${name}' of process '${c.processKey}' is not implemented (register it in the hooks)`);
+      await handler({
+        trx,
+        case: current,
+        definition,
+        actor: ANONYMOUS,
+        at: now,
+        trigger: { kind: 'escalation', deadlineId: row.id, deadlineKey: row.deadlineKey, scope: row.scope as Scope, stepIndex: i, level: step.level, notify: step.notify },
+      });
+      // An effect may have reassigned the case (assignCase); later notices go to the new owner.
+      current = (await trx.selectFrom('workflowCase').selectAll().where('regionCode', '=', c.regionCode).where('id', '=', c.id).executeTakeFirst()) ?? current;
+    }
+  }
+  const nextStepAt = i < ladder.length ? stepInstant(cal, ladder[i]!, times) : null;
+  await trx
+    .updateTable('workflowDeadline')
+    .set({ nextStep: i, nextStepAt, level })
+    .where('regionCode', '=', row.regionCode)
+    .where('id', '=', row.id)
+    .execute();
+  await refreshCase(trx, c);
+  return { applied, notices };
+}
+
+/**
+ * Registers the sweep with the job runner: the worker and a cron schedule (every minute by
+ * default; a sweep with nothing due costs one index probe).
+ */
+export async function registerWorkflowJobs(
+  jobs: Jobs,
+  deps: { db: Db; clock: Clock; hooks?: HookRegistry; cron?: string; onError?: SweepOptions['onError'] },
+): Promise<void> {
+  await jobs.work(WORKFLOW_SWEEP_JOB, async () => {
+    await runSweep(deps.db, deps.clock, { ...(deps.hooks ? { hooks: deps.hooks } : {}), ...(deps.onError ? { onError: deps.onError } : {}) });
+  });
+  await jobs.schedule({ job: WORKFLOW_SWEEP_JOB, cron: deps.cron ?? '* * * * *' });
+}
+
+/** Notices not yet delivered, oldest first (for a delivery worker that reads the outbox). */
+export async function pendingNotices(db: Executor, limit = 100): Promise<WorkflowNotice[]> {
+  const rows = await db
+    .selectFrom('workflowNotice')
+    .select(['regionCode', 'id', 'caseId', 'escalationId', 'kind', 'level', 'recipient', 'organizationId', 'assigneeId', 'createdAt', sql<string>`data::text`.as('dataText')])
+    .where('deliveredAt', 'is', null)
+    .orderBy('createdAt')
+    .orderBy('regionCode')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toNotice);
+}
+
+export async function markNoticeDelivered(db: Executor, n: { regionCode: string; id: string }, at: Date): Promise<void> {
+  await db.updateTable('workflowNotice').set({ deliveredAt: at }).where('regionCode', '=', n.regionCode).where('id', '=', n.id).execute();
+}

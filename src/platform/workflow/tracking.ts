@@ -1,0 +1,163 @@
+import { sql } from 'kysely';
+import type { Calendar } from '../calendar/calendar.ts';
+import type { Executor } from '../db/database.ts';
+import type { CaseDeadlineSpec, DeadlineSpec, DeadlineUnit, EscalationStep, ProcessDefinition } from './definition.ts';
+import { armLadder, dueAfter, type DeadlineTimes } from './deadlines.ts';
+import type { WorkflowCase, WorkflowDeadlineRow } from './hooks.ts';
+
+/**
+ * Persistence of deadlines and their ladders (workflow_deadline), shared by the engine's
+ * transitions and the sweep. Every function runs in the caller's transaction.
+ */
+
+export type Scope = 'case' | 'state';
+type CaseKey = { regionCode: string; id: string };
+
+export function deadlineSpec(def: ProcessDefinition, scope: Scope, key: string): DeadlineSpec | CaseDeadlineSpec | undefined {
+  return scope === 'case' ? def.deadlines?.[key] : def.states[key]?.deadline;
+}
+
+export function ladderOf(def: ProcessDefinition, scope: Scope, key: string): readonly EscalationStep[] {
+  const name = deadlineSpec(def, scope, key)?.escalation;
+  return name ? (def.escalations?.[name] ?? []) : [];
+}
+
+export function timesOf(row: Pick<WorkflowDeadlineRow, 'startedAt' | 'dueAt' | 'unit'>): DeadlineTimes {
+  return { startedAt: row.startedAt, dueAt: row.dueAt, unit: row.unit as DeadlineUnit };
+}
+
+/** Opens a deadline; its whole ladder is armed (steps already past fire at the next sweep). */
+export async function openDeadline(
+  trx: Executor,
+  cal: Calendar,
+  c: CaseKey,
+  def: ProcessDefinition,
+  o: { scope: Scope; key: string; startedAt: Date },
+): Promise<void> {
+  const spec = deadlineSpec(def, o.scope, o.key);
+  if (!spec) return;
+  const dueAt = dueAfter(cal, o.startedAt, spec);
+  const pos = armLadder(cal, ladderOf(def, o.scope, o.key), { startedAt: o.startedAt, dueAt, unit: spec.unit }, new Date(-8.64e15));
+  await trx
+    .insertInto('workflowDeadline')
+    .values({
+      regionCode: c.regionCode,
+      caseId: c.id,
+      scope: o.scope,
+      deadlineKey: o.key,
+      state: o.scope === 'state' ? o.key : null,
+      amount: spec.amount,
+      unit: spec.unit,
+      legalSource: spec.legalSource,
+      startedAt: o.startedAt,
+      dueAt,
+      originalDueAt: dueAt,
+      status: 'running',
+      nextStep: pos.nextStep,
+      nextStepAt: pos.nextStepAt,
+      level: 0,
+    })
+    .execute();
+}
+
+/** Ends running or paused deadlines: met when ended by their due instant, missed after it. */
+export async function closeDeadlines(trx: Executor, c: CaseKey, at: Date, filter: { scope?: Scope; keys?: string[] } = {}): Promise<void> {
+  if (filter.keys && filter.keys.length === 0) return;
+  let q = trx
+    .updateTable('workflowDeadline')
+    .set({
+      status: sql`case when due_at >= ${at} or status = 'paused' then 'met' else 'missed' end`,
+      endedAt: at,
+      nextStepAt: null,
+    })
+    .where('regionCode', '=', c.regionCode)
+    .where('caseId', '=', c.id)
+    .where('status', 'in', ['running', 'paused']);
+  if (filter.scope) q = q.where('scope', '=', filter.scope);
+  if (filter.keys) q = q.where('deadlineKey', 'in', filter.keys);
+  await q.execute();
+}
+
+export async function runningDeadlines(trx: Executor, c: CaseKey, statuses: string[] = ['running', 'paused']): Promise<WorkflowDeadlineRow[]> {
+  return trx
+    .selectFrom('workflowDeadline')
+    .selectAll()
+    .where('regionCode', '=', c.regionCode)
+    .where('caseId', '=', c.id)
+    .where('status', 'in', statuses)
+    .forUpdate()
+    .execute();
+}
+
+export interface DueChange {
+  kind: 'extension' | 'pause';
+  at: string;
+  fromDueAt: string;
+  toDueAt: string;
+  actorKind?: string;
+  actorId?: string | null;
+  action?: string;
+  reason?: string | null;
+  pausedAt?: string;
+}
+
+/** Moves a deadline's due instant and re-arms its ladder from `now` (a new generation). */
+export async function moveDue(
+  trx: Executor,
+  cal: Calendar,
+  def: ProcessDefinition,
+  row: WorkflowDeadlineRow,
+  newDue: Date,
+  now: Date,
+  change: DueChange,
+): Promise<void> {
+  const pos = armLadder(cal, ladderOf(def, row.scope as Scope, row.deadlineKey), { ...timesOf(row), dueAt: newDue }, now);
+  await trx
+    .updateTable('workflowDeadline')
+    .set({
+      dueAt: newDue,
+      status: 'running',
+      pausedAt: null,
+      changes: sql`changes || ${JSON.stringify([change])}::jsonb`,
+      generation: sql`generation + 1`,
+      nextStep: pos.nextStep,
+      nextStepAt: pos.nextStepAt,
+      level: pos.level,
+    })
+    .where('regionCode', '=', row.regionCode)
+    .where('id', '=', row.id)
+    .execute();
+}
+
+export async function pauseDeadline(trx: Executor, row: WorkflowDeadlineRow, at: Date): Promise<void> {
+  await trx
+    .updateTable('workflowDeadline')
+    .set({ status: 'paused', pausedAt: at, nextStepAt: null })
+    .where('regionCode', '=', row.regionCode)
+    .where('id', '=', row.id)
+    .execute();
+}
+
+/**
+ * Recomputes the case's denormalized due instants and escalation level from its deadlines,
+ * and returns the case row.
+ */
+export async function refreshCase(trx: Executor, c: CaseKey): Promise<WorkflowCase> {
+  const running = (scope: Scope) => sql<Date | null>`(select min(d.due_at) from workflow_deadline d
+      where d.region_code = workflow_case.region_code and d.case_id = workflow_case.id
+        and d.scope = ${scope} and d.status = 'running')`;
+  return trx
+    .updateTable('workflowCase')
+    .set({
+      dueAt: running('case'),
+      stateDueAt: running('state'),
+      nextDueAt: sql`least(${running('case')}, ${running('state')})`,
+      escalationLevel: sql`coalesce((select max(d.level) from workflow_deadline d
+        where d.region_code = workflow_case.region_code and d.case_id = workflow_case.id
+          and d.status in ('running', 'paused')), 0)`,
+    })
+    .where('regionCode', '=', c.regionCode)
+    .where('id', '=', c.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
