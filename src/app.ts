@@ -23,6 +23,12 @@ import { resolveActor } from './modules/directory/directory.actor.ts';
 import { registerDirectoryRoutes } from './modules/directory/directory.routes.ts';
 import { registerCalendarRoutes } from './platform/calendar/calendar.routes.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
+import { registerAppealsRoutes } from './modules/appeals/appeals.routes.ts';
+import { registerNotifyRoutes } from './platform/notify/notify.routes.ts';
+import { registerMultipart } from './platform/files/files.multipart.ts';
+import { registerOpen311Routes } from './modules/appeals/open311/open311.routes.ts';
+import { registerAppealReportRoutes } from './modules/appeals/reports/reports.routes.ts';
+import { registerWebConfigRoutes } from './platform/http/webconfig.routes.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -71,6 +77,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  await registerMultipart(app, config);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -117,7 +124,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     await registerDirectoryRoutes(api as App, deps);
     await registerCalendarRoutes(api as App, deps);
     await registerAuditRoutes(api as App, deps);
+    await registerAppealsRoutes(api as App, deps);
+    await registerAppealReportRoutes(api as App, deps);
+    await registerNotifyRoutes(api as App, deps);
+    await registerWebConfigRoutes(api as App, deps);
   }, { prefix: '/api' });
+  await registerOpen311Routes(app, deps);
 
   // The web UI: built files, and index.html for any other GET so that client routes work.
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {

@@ -1,26 +1,56 @@
+import type { Config } from './config.ts';
+import { resolveActor } from './modules/directory/directory.actor.ts';
+import { findPersonByIin } from './modules/directory/people.service.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/database.ts';
+import { sealAudit } from './platform/audit/audit.ts';
 import { deleteExpiredSessions } from './platform/auth/auth.service.ts';
 import { defineJob, startJobs, type Jobs } from './platform/jobs/jobs.ts';
+import { sweepOrphanFiles } from './platform/files/files.ts';
+import { isLang } from './platform/i18n/i18n.ts';
+import { adaptersFromConfig } from './platform/notify/notify.adapters.ts';
+import { registerNotifyJobs, type ContactResolver } from './platform/notify/notify.delivery.ts';
+import { NOTICE_DELIVERY_JOB } from './platform/notify/notify.job.ts';
 import { registerWorkflowJobs, WORKFLOW_SWEEP_JOB } from './platform/workflow/sweep.ts';
 import type { HookRegistry } from './platform/workflow/hooks.ts';
+import { appealHooks } from './modules/appeals/appeals.effects.ts';
 
 /** Deletes expired sessions once an hour (expired ones are already refused on read). */
 export const SESSION_CLEANUP_JOB = defineJob<Record<string, never>>('auth.session-cleanup', { policy: 'stately' });
 
+/** Removes uploaded-file blobs that no row refers to (rolled-back uploads), daily. */
+export const FILES_SWEEP_JOB = defineJob<Record<string, never>>('files.sweep', { policy: 'stately' });
+
+/**
+ * Contacts for notices, from the directory's services (platform code never reads its tables):
+ * a citizen's e-mail and phone from their person record. Staff are reached through their inbox
+ * (the directory has no service yet that gives a staff member's contacts by account).
+ */
+export function directoryContacts(db: Db): ContactResolver {
+  const actorOf = resolveActor(db);
+  return async (accountId) => {
+    const actor = await actorOf(accountId, 'ru');
+    if (actor?.kind !== 'citizen') return undefined;
+    const p = await findPersonByIin(db, actor.iin);
+    if (!p) return undefined;
+    return { email: p.email, phone: p.phone, ...(isLang(p.preferredLanguage) ? { locale: p.preferredLanguage } : {}) };
+  };
+}
+
 /** What every module plugs into the workflow engine, keyed by process key. */
 export function workflowHooks(): HookRegistry {
-  return {};
+  return { ...appealHooks() };
 }
 
 /**
  * The background side of `serve`: pg-boss workers and cron schedules in the same database.
  * Every process may run them; pg-boss hands each job and each cron tick to one process.
  */
-export async function startBackground(opts: { databaseUrl: string; db: Db; clock: Clock; log: (s: string) => void }): Promise<Jobs> {
+export async function startBackground(opts: { databaseUrl: string; db: Db; clock: Clock; log: (s: string) => void; config: Config }): Promise<Jobs> {
+  const { config } = opts;
   const jobs = await startJobs({
     databaseUrl: opts.databaseUrl,
-    jobs: [WORKFLOW_SWEEP_JOB, SESSION_CLEANUP_JOB],
+    jobs: [WORKFLOW_SWEEP_JOB, SESSION_CLEANUP_JOB, NOTICE_DELIVERY_JOB, FILES_SWEEP_JOB],
     onError: (e) => opts.log(`[jobs] ${e.message}`),
   });
   await registerWorkflowJobs(jobs, { db: opts.db, clock: opts.clock, hooks: workflowHooks() });
@@ -28,5 +58,32 @@ export async function startBackground(opts: { databaseUrl: string; db: Db; clock
     await deleteExpiredSessions(opts.db, opts.clock.now());
   });
   await jobs.schedule({ job: SESSION_CLEANUP_JOB, cron: '17 * * * *' });
+  await registerNotifyJobs(jobs, {
+    db: opts.db,
+    clock: opts.clock,
+    adapters: adaptersFromConfig(config, { db: opts.db, clock: opts.clock, log: opts.log }),
+    resolveContact: directoryContacts(opts.db),
+  });
+  await jobs.work(FILES_SWEEP_JOB, async () => {
+    const swept = await sweepOrphanFiles(opts.db, { dataDir: config.dataDir }, new Date(opts.clock.now().getTime() - 24 * 3600_000));
+    if (swept.blobs || swept.temps) opts.log(`[files] swept ${swept.blobs} orphan blob(s), ${swept.temps} temp file(s)`);
+  });
+  await jobs.schedule({ job: FILES_SWEEP_JOB, cron: '41 4 * * *' });
   return jobs;
+}
+
+/**
+ * Seals new audit rows into their region's hash chain every `everyMs` (default 2 s). Any number
+ * of processes may run it: a region being sealed elsewhere is skipped. Returns a stop function.
+ */
+export function startAuditSealer(db: Db, log: (s: string) => void, everyMs = 2000): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => sealAudit(db)).catch((e: Error) => log(`[audit] sealing failed: ${e.message}`));
+  }, everyMs);
+  return async () => {
+    clearInterval(timer);
+    await running;
+    await sealAudit(db).catch(() => {}); // what the last requests wrote
+  };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 /**
  * Every setting Ortak reads from the environment, with its default.
  * Read once at boot; a bad value stops the start with a message naming the variable.
- * docs/OPERATIONS.md lists the same table for operators.
+ * docs/OPERATIONS.md lists the same table for operators (keep both in step).
  */
 export interface Config {
   /** PORT — HTTP port for API and web UI. Default 8080. */
@@ -30,7 +30,29 @@ export interface Config {
   readonly anonRateLimit: number;
   /** MAP_TILE_URL — Leaflet tile template; empty draws maps on a plain background. Default empty. */
   readonly mapTileUrl: string;
+  /**
+   * NOTIFY_CHANNELS — the notice adapters switched on, comma-separated from inbox, log, smtp, sms.
+   * Default `inbox,log`: nothing leaves the machine. A channel whose adapter is off is recorded as
+   * delivered by `log` instead (src/platform/notify/README.md).
+   */
+  readonly notifyChannels: readonly NotifyAdapterName[];
+  /** SMTP_URL — e-mail server for the smtp adapter, e.g. smtps://user:password@mail.example.kz:465. Default empty. */
+  readonly smtpUrl: string;
+  /** SMTP_FROM — the From of notice e-mails. Default `Ortak <no-reply@localhost>`. */
+  readonly smtpFrom: string;
+  /** SMS_GATEWAY_URL — http(s) endpoint the sms adapter POSTs each message to. Default empty. */
+  readonly smsGatewayUrl: string;
+  /** SMS_GATEWAY_TOKEN — sent as `Authorization: Bearer <token>`, or as the header itself when written `Name: value`. Default empty. */
+  readonly smsGatewayToken: string;
+  /** SMS_TEMPLATE — request body with {{phone}}, {{text}}, {{id}}; JSON when it starts with `{`, else form-encoded. */
+  readonly smsTemplate: string;
+  /** FILE_MAX_BYTES — the largest uploaded file accepted. Default 10485760 (10 MB). */
+  readonly fileMaxBytes: number;
 }
+
+export const NOTIFY_ADAPTERS = ['inbox', 'log', 'smtp', 'sms'] as const;
+export type NotifyAdapterName = (typeof NOTIFY_ADAPTERS)[number];
+export const DEFAULT_SMS_TEMPLATE = '{"to":"{{phone}}","text":"{{text}}","id":"{{id}}"}';
 
 export class ConfigError extends Error {
   constructor(
@@ -58,6 +80,41 @@ function bool(env: Env, name: string, def: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function notifySettings(env: Env) {
+  const raw = env.NOTIFY_CHANNELS || 'inbox,log';
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(NOTIFY_ADAPTERS as readonly string[]).includes(n)) {
+      throw new ConfigError('NOTIFY_CHANNELS', `unknown adapter "${n}" (expected a comma-separated list of ${NOTIFY_ADAPTERS.join(', ')})`);
+    }
+  }
+  const notifyChannels = Object.freeze([...new Set(names)] as NotifyAdapterName[]);
+  const smtpUrl = env.SMTP_URL ?? '';
+  if (smtpUrl && !/^smtps?:\/\/[^/]/.test(smtpUrl)) throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');
+  if (notifyChannels.includes('smtp') && !smtpUrl) throw new ConfigError('SMTP_URL', 'must be set when NOTIFY_CHANNELS includes smtp');
+  const smsGatewayUrl = env.SMS_GATEWAY_URL ?? '';
+  if (smsGatewayUrl && !/^https?:\/\/[^/]/.test(smsGatewayUrl)) throw new ConfigError('SMS_GATEWAY_URL', 'must be an http:// or https:// URL');
+  if (notifyChannels.includes('sms') && !smsGatewayUrl) throw new ConfigError('SMS_GATEWAY_URL', 'must be set when NOTIFY_CHANNELS includes sms');
+  const smsTemplate = env.SMS_TEMPLATE || DEFAULT_SMS_TEMPLATE;
+  if (smsTemplate.trimStart().startsWith('{')) {
+    // The same substitution the sms adapter makes, with sample values: the result must be JSON.
+    const sample = smsTemplate.replace(/\{\{\s*(phone|text|id)\s*\}\}/g, 'x');
+    try {
+      JSON.parse(sample);
+    } catch {
+      throw new ConfigError('SMS_TEMPLATE', 'starts with { but is not JSON once {{phone}}, {{text}} and {{id}} are filled in');
+    }
+  }
+  return {
+    notifyChannels,
+    smtpUrl,
+    smtpFrom: env.SMTP_FROM || 'Ortak <no-reply@localhost>',
+    smsGatewayUrl,
+    smsGatewayToken: env.SMS_GATEWAY_TOKEN ?? '',
+    smsTemplate,
+  };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -97,5 +154,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 10, 1, 100000),
     anonRateLimit: int(env, 'ANON_RATE_LIMIT', 300, 1, 1000000),
     mapTileUrl,
+    ...notifySettings(env),
+    fileMaxBytes: int(env, 'FILE_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   });
 }

@@ -17,7 +17,8 @@ import { verifyAudit } from './platform/audit/audit.ts';
 import { calendarCli } from './platform/calendar/calendar.cli.ts';
 import { isEmpty, seedDemo, type DemoSummary } from './seed.ts';
 import { ensureWebBuilt } from './web-build.ts';
-import { startBackground } from './background.ts';
+import { ensureAppealProcesses } from './modules/appeals/appeals.rules.ts';
+import { startAuditSealer, startBackground } from './background.ts';
 import { systemClock } from './platform/clock.ts';
 import type { Jobs } from './platform/jobs/jobs.ts';
 
@@ -35,7 +36,8 @@ async function withDb<T>(config: Config, fn: (target: DatabaseTarget) => Promise
 function printDemo(demo: DemoSummary | undefined) {
   if (!demo) return;
   out('Demo accounts (password shown):');
-  for (const a of demo.accounts) out(`  ${a.role.padEnd(24)} ${a.login.padEnd(16)} ${a.password}   ${a.organization}`);
+  for (const a of demo.accounts) out(`  ${a.role.padEnd(24)} ${a.login.padEnd(20)} ${a.password}   ${a.organization}`);
+  if (demo.open311) out(`Open311 GeoReport v2: /open311/discovery.json  api_key=${demo.open311.apiKey}  jurisdiction_id=${demo.open311.jurisdictionId}`);
 }
 
 async function serve(config: Config) {
@@ -55,6 +57,7 @@ async function serve(config: Config) {
     stopping = true;
     await app?.close().catch(() => {});
     await jobs?.stop({ timeoutMs: 5000 }).catch(() => {});
+    await stopSealer?.().catch(() => {});
     await db.destroy().catch(() => {});
     await target.cluster?.stop().catch(() => {});
     process.exit(code);
@@ -63,11 +66,14 @@ async function serve(config: Config) {
   process.on('SIGTERM', () => void stop(0));
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let jobs: Jobs | undefined;
+  let stopSealer: (() => Promise<void>) | undefined;
   try {
     const { applied } = await migrate(target.url);
     if (applied.length) out(`Applied migrations: ${applied.join(', ')}`);
     let demo: DemoSummary | undefined;
     if (config.seedDemo && (await isEmpty(db))) demo = await seedDemo(db);
+    // Publish the national appeal processes (new version only when the rules changed).
+    await ensureAppealProcesses(db, systemClock.now());
     app = await buildApp({ config, db, clock: systemClock });
     try {
       await app.listen({ port: config.port, host: config.host });
@@ -78,7 +84,8 @@ async function serve(config: Config) {
       }
       throw e;
     }
-    jobs = await startBackground({ databaseUrl: target.url, db, clock: systemClock, log: out });
+    jobs = await startBackground({ databaseUrl: target.url, db, clock: systemClock, log: out, config });
+    stopSealer = startAuditSealer(db, out);
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
     out('');
     out(`Ortak is ready at http://${shown}:${config.port}  (API docs: /docs, OpenAPI: /openapi.json) in ${Date.now() - started} ms`);
@@ -145,6 +152,7 @@ async function main(argv: string[]) {
         try {
           const r = await verifyAudit(db);
           for (const reg of r.regions) out(`region ${reg.regionCode}: ${reg.rows} rows intact`);
+          if (r.pending) out(`${r.pending} recent rows are not sealed into a chain yet (the running server seals them within seconds).`);
           if (r.ok) {
             out('Audit log intact.');
             return 0;

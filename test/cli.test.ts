@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit } from '../src/platform/audit/audit.ts';
+import { appendAudit, sealAllAudit } from '../src/platform/audit/audit.ts';
 import { createTestDb, type TestDb } from './db.ts';
 
 /** The `ortak` CLI as an operator runs it (npm run audit:verify / db:migrate), against a real database. */
@@ -22,6 +22,7 @@ beforeAll(async () => {
       appendAudit(trx, { regionCode: '350000000', actor: { kind: 'anonymous' }, action: 'cli.test', entityType: 'thing', entityId: String(i), data: { i }, at: new Date() }),
     );
   }
+  await sealAllAudit(t.db);
 });
 afterAll(async () => t.close());
 
@@ -38,9 +39,9 @@ describe('ortak CLI', () => {
     expect(ok.code).toBe(0);
 
     await sql`alter table audit_log disable trigger audit_log_no_update`.execute(t.db);
-    await sql`update audit_log set action = 'tampered' where region_code = '350000000' and seq = 2`.execute(t.db);
+    await sql`update audit_log set action = 'tampered' where region_code = '350000000' and entity_id = '2'`.execute(t.db);
     await sql`alter table audit_log enable trigger audit_log_no_update`.execute(t.db);
-    const id = (await t.db.selectFrom('auditLog').select('id').where('seq', '=', 2).executeTakeFirstOrThrow()).id;
+    const id = (await t.db.selectFrom('auditLog').select('id').where('entityId', '=', '2').executeTakeFirstOrThrow()).id;
     const broken = ortak(['audit', 'verify'], t.url);
     expect(broken.code).toBe(1);
     expect(broken.out).toContain(`BROKEN: region 350000000, row 2 (id ${id})`);

@@ -33,6 +33,15 @@ export function page(load: () => Promise<{ default: ComponentType }>): ReactElem
  */
 export const NAV: NavEntry[] = [
   { path: '/', labelKey: 'web:nav.home', roles: 'signed_in', order: 0, element: page(() => import('./modules/shell/HomePage.tsx')) },
+  // Appeals — executor, head of organization, coordination centre (web/src/modules/appeals/staff/).
+  { path: '/work/inbox', labelKey: 'appealsstaff:nav.inbox', roles: ['executor', 'head'], order: 20, element: page(() => import('./modules/appeals/staff/InboxPage.tsx')) },
+  { path: '/work/appeals/:id', labelKey: 'appealsstaff:nav.appeal', roles: ['executor', 'head', 'coordinator'], hidden: true, element: page(() => import('./modules/appeals/staff/AppealPage.tsx')) },
+  { path: '/work/organization', labelKey: 'appealsstaff:nav.organization', roles: ['head'], order: 21, element: page(() => import('./modules/appeals/staff/HeadPage.tsx')) },
+  { path: '/coordination', labelKey: 'appealsstaff:nav.coordination', roles: ['coordinator'], order: 30, element: page(() => import('./modules/appeals/staff/CoordinationPage.tsx')) },
+  { path: '/coordination/report', labelKey: 'appealsstaff:nav.report', roles: ['coordinator'], order: 31, element: page(() => import('./modules/appeals/staff/IgnoringPage.tsx')) },
+  { path: '/coordination/appeals', labelKey: 'appealsstaff:nav.coordinationAppeals', roles: ['coordinator'], order: 32, element: page(() => import('./modules/appeals/staff/CoordinationAppealsPage.tsx')) },
+  { path: '/coordination/routing', labelKey: 'appealsstaff:nav.routing', roles: ['coordinator'], order: 33, element: page(() => import('./modules/appeals/staff/RoutingPage.tsx')) },
+  { path: '/coordination/categories', labelKey: 'appealsstaff:nav.categories', roles: ['coordinator'], order: 34, element: page(() => import('./modules/appeals/staff/CategoriesPage.tsx')) },
 ];
 
 export function canSee(entry: Pick<NavEntry, 'roles'>, me: Me | null): boolean {

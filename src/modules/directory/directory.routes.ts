@@ -6,6 +6,7 @@ import type { App, AppDeps } from '../../platform/http/types.ts';
 import * as s from './directory.schema.ts';
 import { createOrganization, getOrganization, getTerritory, getTerritoryChain, listOrganizations, listTerritories, updateOrganization } from './directory.service.ts';
 import { registerPeopleRoutes } from './people.routes.ts';
+import { registerApiKeyRoutes } from './apikeys.routes.ts';
 
 const tags = ['directory'];
 
@@ -113,4 +114,5 @@ export async function registerDirectoryRoutes(app: App, deps: AppDeps) {
   );
 
   await registerPeopleRoutes(app, deps);
+  await registerApiKeyRoutes(app, deps);
 }

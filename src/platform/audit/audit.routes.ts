@@ -7,7 +7,7 @@ import { verifyAudit } from './audit.ts';
 
 const AuditRow = Type.Object({
   regionCode: Type.String(),
-  seq: Type.Integer(),
+  seq: Type.Union([Type.Integer(), Type.Null()], { description: 'Position in the region chain; null until sealed (seconds)' }),
   at: Type.String({ format: 'date-time' }),
   actorKind: Type.String(),
   actorId: Type.Union([Type.String(), Type.Null()]),
@@ -16,7 +16,7 @@ const AuditRow = Type.Object({
   entityType: Type.String(),
   entityId: Type.String(),
   data: Type.Unknown(),
-  hash: Type.String(),
+  hash: Type.Union([Type.String(), Type.Null()]),
 });
 
 /** Reading the audit log: administrators and coordinators of the region it belongs to. */
@@ -42,14 +42,16 @@ export async function registerAuditRoutes(app: App, deps: AppDeps) {
       if (!canRead(actor.roles)) throw forbidden('administrator or coordinator only');
       const rows = await db
         .selectFrom('auditLog')
-        .select(['regionCode', 'seq', 'at', 'actorKind', 'actorId', 'organizationId', 'action', 'entityType', 'entityId', 'data', 'hash'])
-        .where('entityType', '=', req.query.entityType)
-        .where('entityId', '=', req.query.entityId)
-        .where('regionCode', '=', actor.regionCode)
-        .orderBy('seq')
+        .leftJoin('auditSeal', (j) => j.onRef('auditSeal.regionCode', '=', 'auditLog.regionCode').onRef('auditSeal.logId', '=', 'auditLog.id'))
+        .select(['auditLog.regionCode', 'auditSeal.seq', 'auditLog.at', 'auditLog.actorKind', 'auditLog.actorId', 'auditLog.organizationId', 'auditLog.action', 'auditLog.entityType', 'auditLog.entityId', 'auditLog.data', 'auditSeal.hash'])
+        .where('auditLog.entityType', '=', req.query.entityType)
+        .where('auditLog.entityId', '=', req.query.entityId)
+        .where('auditLog.regionCode', '=', actor.regionCode)
+        .orderBy('auditLog.at')
+        .orderBy('auditLog.pos')
         .limit(1000)
         .execute();
-      return { items: rows.map((r) => ({ ...r, seq: Number(r.seq), at: new Date(r.at).toISOString() })) };
+      return { items: rows.map((r) => ({ ...r, seq: r.seq === null ? null : Number(r.seq), hash: r.hash ?? null, at: new Date(r.at).toISOString() })) };
     },
   );
 
@@ -63,6 +65,7 @@ export async function registerAuditRoutes(app: App, deps: AppDeps) {
           200: Type.Object({
             ok: Type.Boolean(),
             regions: Type.Array(Type.Object({ regionCode: Type.String(), rows: Type.Integer() })),
+            pending: Type.Integer(),
             firstBroken: Type.Optional(Type.Object({ regionCode: Type.String(), seq: Type.Integer(), id: Type.String(), reason: Type.String() })),
           }),
           ...problemResponses,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
-import type { Executor } from '../db/database.ts';
+import type { Db, Executor } from '../db/database.ts';
 
 export interface AuditEntry {
   /** KATO region code the record belongs to (the chain it joins). Use '000000000' for national records. */
@@ -59,112 +59,152 @@ export function rowHash(prevHash: string, body: AuditBody): string {
 }
 
 /**
- * Appends one entry to its region's chain. Call inside the transaction that makes the change:
- * the row commits or rolls back with it. Locks only the region's chain head until commit.
- * One round trip: the new hash is computed in SQL from the locked head.
+ * Records one entry. Call inside the transaction that makes the change: the row commits or
+ * rolls back with it. Takes no lock (one INSERT statement): writers never wait on each other.
+ * The row joins its region's hash chain when the sealer runs (`sealAudit`, every few seconds
+ * in `serve`); until then `verifyAudit` counts it as pending.
  */
 export async function appendAudit(trx: Executor, e: AuditEntry): Promise<void> {
   const ref = actorRef(e.actor);
-  const body: AuditBody = {
-    at: e.at.toISOString(),
-    actorKind: ref.kind,
-    actorId: ref.id,
-    organizationId: e.organizationId ?? null,
-    action: e.action,
-    entityType: e.entityType,
-    entityId: e.entityId,
-    data: JSON.parse(JSON.stringify(e.data ?? {})),
+  await sql`
+    with ins as (
+      insert into audit_log (region_code, at, actor_kind, actor_id, organization_id, action, entity_type, entity_id, data)
+      values (${e.regionCode}, ${e.at.toISOString()}::timestamptz, ${ref.kind}, ${ref.id}, ${e.organizationId ?? null}::uuid,
+              ${e.action}, ${e.entityType}, ${e.entityId}, ${JSON.stringify(e.data ?? {})}::jsonb)
+      returning region_code, id
+    )
+    insert into audit_pending (region_code, log_id) select region_code, id from ins`.execute(trx);
+}
+
+interface LogRow {
+  regionCode: string;
+  id: string;
+  at: Date | string;
+  actorKind: string;
+  actorId: string | null;
+  organizationId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  dataText: string;
+}
+
+function bodyOf(r: LogRow): AuditBody {
+  return {
+    at: new Date(r.at).toISOString(),
+    actorKind: r.actorKind,
+    actorId: r.actorId,
+    organizationId: r.organizationId,
+    action: r.action,
+    entityType: r.entityType,
+    entityId: r.entityId,
+    data: JSON.parse(r.dataText),
   };
-  const canonical = canonicalJson(body);
-  const run = () =>
-    sql<{ seq: number }>`
-      with head as (
-        select last_seq, last_hash from audit_chain where region_code = ${e.regionCode} for update
-      ), next as (
-        select last_seq + 1 as seq, last_hash as prev_hash,
-               encode(digest(last_hash || E'\n' || ${canonical}, 'sha256'), 'hex') as hash
-        from head
-      ), ins as (
-        insert into audit_log (region_code, seq, at, actor_kind, actor_id, organization_id, action,
-                               entity_type, entity_id, data, prev_hash, hash)
-        select ${e.regionCode}, seq, ${body.at}::timestamptz, ${body.actorKind}, ${body.actorId},
-               ${body.organizationId}::uuid, ${body.action}, ${body.entityType}, ${body.entityId},
-               ${JSON.stringify(body.data)}::jsonb, prev_hash, hash
-        from next
-        returning seq, hash
-      )
-      update audit_chain set last_seq = ins.seq, last_hash = ins.hash
-      from ins where audit_chain.region_code = ${e.regionCode}
-      returning ins.seq`.execute(trx);
-  const res = await run();
-  if (res.rows.length === 0) {
-    // First entry of this region: create its chain head, then append.
-    await sql`insert into audit_chain (region_code, last_seq, last_hash)
-              values (${e.regionCode}, 0, ${GENESIS_HASH}) on conflict do nothing`.execute(trx);
-    const again = await run();
-    if (again.rows.length === 0) throw new Error(`audit chain for region ${e.regionCode} could not be extended`);
+}
+
+const logColumns = ['auditLog.regionCode', 'auditLog.id', 'auditLog.at', 'auditLog.actorKind', 'auditLog.actorId', 'auditLog.organizationId', 'auditLog.action', 'auditLog.entityType', 'auditLog.entityId'] as const;
+
+/**
+ * Seals committed, unsealed rows into their region's chain, in the order (at, insertion), up to
+ * `batch` rows per region per call. Regions are sealed independently; a region being sealed by
+ * another process is skipped (its chain head is locked with SKIP LOCKED), so any number of
+ * processes may run the sealer. Returns the number of rows sealed.
+ */
+export async function sealAudit(db: Db, opts: { batch?: number } = {}): Promise<number> {
+  const batch = opts.batch ?? 5000;
+  const regions = await db.selectFrom('auditPending').select('regionCode').distinct().execute();
+  let sealed = 0;
+  for (const { regionCode } of regions) {
+    sealed += await db.transaction().execute(async (trx) => {
+      await sql`insert into audit_chain (region_code, last_seq, last_hash) values (${regionCode}, 0, ${GENESIS_HASH})
+                on conflict do nothing`.execute(trx);
+      const head = await trx.selectFrom('auditChain').select(['lastSeq', 'lastHash']).where('regionCode', '=', regionCode).forUpdate().skipLocked().executeTakeFirst();
+      if (!head) return 0;
+      const rows = await trx
+        .selectFrom('auditPending')
+        .innerJoin('auditLog', (j) => j.onRef('auditLog.regionCode', '=', 'auditPending.regionCode').onRef('auditLog.id', '=', 'auditPending.logId'))
+        .select([...logColumns, sql<string>`audit_log.data::text`.as('dataText')])
+        .where('auditPending.regionCode', '=', regionCode)
+        .orderBy('auditLog.at')
+        .orderBy('auditLog.pos')
+        .limit(batch)
+        .execute();
+      if (rows.length === 0) return 0;
+      let seq = Number(head.lastSeq);
+      let prev = head.lastHash;
+      const seals = rows.map((r) => {
+        const hash = rowHash(prev, bodyOf(r));
+        const seal = { regionCode, seq: ++seq, logId: r.id, prevHash: prev, hash };
+        prev = hash;
+        return seal;
+      });
+      for (let i = 0; i < seals.length; i += 1000) await trx.insertInto('auditSeal').values(seals.slice(i, i + 1000)).execute();
+      await trx.deleteFrom('auditPending').where('regionCode', '=', regionCode).where('logId', 'in', rows.map((r) => r.id)).execute();
+      await trx.updateTable('auditChain').set({ lastSeq: seq, lastHash: prev }).where('regionCode', '=', regionCode).execute();
+      return rows.length;
+    });
+  }
+  return sealed;
+}
+
+/** Seals until nothing is pending (tests, `audit verify`). */
+export async function sealAllAudit(db: Db): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await sealAudit(db);
+    total += n;
+    if (n === 0) return total;
   }
 }
 
 export interface VerifyResult {
   ok: boolean;
   regions: { regionCode: string; rows: number }[];
+  /** Committed rows not sealed into a chain yet (the sealer runs every few seconds). */
+  pending: number;
   firstBroken?: { regionCode: string; seq: number; id: string; reason: string };
 }
 
 /**
- * Walks every region's chain in order, recomputing each hash from the row's content and the
- * previous row's hash. Names the first row that does not match. Reads in batches of 5,000.
+ * Walks every region's chain in order, recomputing each hash from the audit row's content and
+ * the previous hash. Names the first row that does not match, is missing, or was removed.
+ * Reads in batches of 5,000.
  */
 export async function verifyAudit(db: Executor): Promise<VerifyResult> {
   const heads = await db.selectFrom('auditChain').select(['regionCode', 'lastSeq', 'lastHash']).orderBy('regionCode').execute();
+  const pending = Number((await db.selectFrom('auditPending').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n);
   const regions: VerifyResult['regions'] = [];
   for (const head of heads) {
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;
-    let count = 0;
     for (;;) {
       const rows = await db
-        .selectFrom('auditLog')
-        .selectAll()
-        .where('regionCode', '=', head.regionCode)
-        .where('seq', '>=', expectedSeq)
-        .orderBy('seq')
+        .selectFrom('auditSeal')
+        .leftJoin('auditLog', (j) => j.onRef('auditLog.regionCode', '=', 'auditSeal.regionCode').onRef('auditLog.id', '=', 'auditSeal.logId'))
+        .select(['auditSeal.seq', 'auditSeal.logId', 'auditSeal.prevHash', 'auditSeal.hash', ...logColumns, sql<string>`audit_log.data::text`.as('dataText')])
+        .where('auditSeal.regionCode', '=', head.regionCode)
+        .where('auditSeal.seq', '>=', expectedSeq)
+        .orderBy('auditSeal.seq')
         .limit(5000)
         .execute();
       if (rows.length === 0) break;
       for (const r of rows) {
-        const broken = (reason: string): VerifyResult => ({
-          ok: false,
-          regions,
-          firstBroken: { regionCode: head.regionCode, seq: Number(r.seq), id: r.id, reason },
+        const broken = (seq: number, reason: string): VerifyResult => ({
+          ok: false, regions, pending, firstBroken: { regionCode: head.regionCode, seq, id: r.logId, reason },
         });
-        if (Number(r.seq) !== expectedSeq) return { ...broken(`row ${expectedSeq} is missing`), firstBroken: { regionCode: head.regionCode, seq: expectedSeq, id: '', reason: `row ${expectedSeq} is missing (next present is ${r.seq})` } };
-        if (r.prevHash !== prevHash) return broken('prev_hash does not match the previous row');
-        const body: AuditBody = {
-          at: new Date(r.at).toISOString(),
-          actorKind: r.actorKind,
-          actorId: r.actorId,
-          organizationId: r.organizationId,
-          action: r.action,
-          entityType: r.entityType,
-          entityId: r.entityId,
-          data: r.data,
-        };
-        if (rowHash(prevHash, body) !== r.hash) return broken('content does not match its hash');
+        if (Number(r.seq) !== expectedSeq) return broken(expectedSeq, `row ${expectedSeq} is missing (next present is ${r.seq})`);
+        if (r.prevHash !== prevHash) return broken(expectedSeq, 'prev_hash does not match the previous row');
+        if (!r.id) return broken(expectedSeq, 'the audit row was deleted');
+        if (rowHash(prevHash, bodyOf(r as LogRow)) !== r.hash) return broken(expectedSeq, 'content does not match its hash');
         prevHash = r.hash;
         expectedSeq++;
-        count++;
       }
     }
+    const count = expectedSeq - 1;
     if (count !== Number(head.lastSeq) || prevHash !== head.lastHash) {
-      return {
-        ok: false,
-        regions,
-        firstBroken: { regionCode: head.regionCode, seq: count + 1, id: '', reason: `chain head says ${head.lastSeq} rows, found ${count}` },
-      };
+      return { ok: false, regions, pending, firstBroken: { regionCode: head.regionCode, seq: count + 1, id: '', reason: `chain head says ${head.lastSeq} rows, found ${count}` } };
     }
     regions.push({ regionCode: head.regionCode, rows: count });
   }
-  return { ok: true, regions };
+  return { ok: true, regions, pending };
 }

@@ -6,7 +6,7 @@ import { DomainError } from '../http/errors.ts';
 import { problemResponses } from '../http/schemas.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import { LANGUAGES, type Lang } from '../i18n/i18n.ts';
-import { endSession, findApiKey, findSession, login, setLocale } from './auth.service.ts';
+import { endSession, findApiKey, findSession, login, setLocale, touchApiKey } from './auth.service.ts';
 import { requireActor } from './guards.ts';
 
 export const SESSION_COOKIE = 'ortak_session';
@@ -69,6 +69,7 @@ export async function registerAuth(app: App, deps: AppDeps, resolveActor: ActorR
     if (typeof apiKey === 'string' && apiKey) {
       const key = await findApiKey(db, apiKey);
       if (!key) throw new DomainError('unauthenticated', 'unknown or revoked API key');
+      await touchApiKey(db, key, clock.now());
       req.actor = {
         kind: 'api_client',
         apiKeyId: key.id,

@@ -110,10 +110,16 @@ export async function createApiKey(
 export async function findApiKey(db: Executor, key: string) {
   return db
     .selectFrom('apiKey')
-    .select(['id', 'name', 'organizationId', 'regionCode', 'scopes'])
+    .select(['id', 'name', 'organizationId', 'regionCode', 'scopes', 'lastUsedAt'])
     .where('keyHash', '=', sha256(key))
     .where('revokedAt', 'is', null)
     .executeTakeFirst();
+}
+
+/** Records use of a key, at most once a minute per key (no write per request on the hot path). */
+export async function touchApiKey(db: Executor, key: { id: string; lastUsedAt: Date | string | null }, now: Date): Promise<void> {
+  if (key.lastUsedAt && now.getTime() - new Date(key.lastUsedAt).getTime() < 60_000) return;
+  await db.updateTable('apiKey').set({ lastUsedAt: now }).where('id', '=', key.id).execute();
 }
 
 export async function revokeApiKey(db: Executor, id: string, now: Date): Promise<void> {

@@ -47,6 +47,140 @@ export interface ApiKey {
   scopes: Generated<string[]>;
 }
 
+export interface Appeal {
+  address: string | null;
+  answerDecision: string | null;
+  answeredAt: Timestamp | null;
+  answeredBy: string | null;
+  answerText: string | null;
+  applicantAccountId: string | null;
+  applicantEmail: string | null;
+  applicantIin: string | null;
+  applicantName: string | null;
+  applicantPersonId: string | null;
+  applicantPhone: string | null;
+  assigneeId: string | null;
+  caseId: string | null;
+  categoryId: string;
+  channel: string;
+  closedAt: Timestamp | null;
+  createdAt: Timestamp;
+  deemedRefusalAt: Timestamp | null;
+  dueAt: Timestamp | null;
+  extensionCount: Generated<number>;
+  extra: Generated<Json>;
+  forwardedTo: string | null;
+  id: string;
+  isAnonymous: Generated<boolean>;
+  isPublic: Generated<boolean>;
+  isSecurityReport: Generated<boolean>;
+  isStateServiceComplaint: Generated<boolean>;
+  lang: string;
+  lat: number | null;
+  lon: number | null;
+  mergedAt: Timestamp | null;
+  organizationId: string;
+  originalId: string | null;
+  processKey: string;
+  rating: number | null;
+  receivedAt: Timestamp;
+  receivedById: string | null;
+  receivedByKind: string;
+  receivedByOrganizationId: string | null;
+  regionCode: string;
+  registeredOn: string;
+  reopenCount: Generated<number>;
+  returnCount: Generated<number>;
+  serviceProviderId: string | null;
+  slipNumber: string;
+  slipSeq: number;
+  slipYear: number;
+  state: string;
+  territoryCode: string;
+  text: string;
+  typeCode: string;
+  updatedAt: Timestamp;
+  verdict: string | null;
+  verdictAt: Timestamp | null;
+}
+
+export interface AppealAttachment {
+  appealId: string;
+  createdAt: Timestamp;
+  fileId: string;
+  id: Generated<string>;
+  mime: string;
+  originalName: string;
+  regionCode: string;
+  sha256: string;
+  size: number;
+  stage: string;
+  uploadedById: string | null;
+  uploadedByKind: string;
+}
+
+export interface AppealCategory {
+  code: string;
+  createdAt: Timestamp;
+  descriptionEn: string | null;
+  descriptionKk: string | null;
+  descriptionRu: string | null;
+  extraFields: Json | null;
+  id: Generated<string>;
+  isActive: Generated<boolean>;
+  isSecurityReport: Generated<boolean>;
+  keywords: Generated<string[]>;
+  nameEn: string;
+  nameKk: string;
+  nameRu: string;
+  organizationKind: string | null;
+  parentId: string | null;
+  path: string[];
+  regionCode: string;
+  sort: Generated<number>;
+  targetHours: number | null;
+  updatedAt: Timestamp;
+}
+
+export interface AppealRegion {
+  regionCode: string;
+  slipPrefix: string;
+}
+
+export interface AppealRoutingRule {
+  categoryId: string;
+  createdAt: Timestamp;
+  createdBy: string | null;
+  id: Generated<string>;
+  isActive: Generated<boolean>;
+  note: string | null;
+  organizationId: string;
+  regionCode: string;
+  territoryPrefix: string;
+  updatedAt: Timestamp;
+}
+
+export interface AppealRule {
+  amount: number | null;
+  code: string;
+  legalSource: string;
+  summaryEn: string;
+  summaryKk: string;
+  summaryRu: string;
+  unit: string | null;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface AppealType {
+  answerRule: string;
+  code: string;
+  legalSource: string;
+  nameEn: string;
+  nameKk: string;
+  nameRu: string;
+  sort: Generated<number>;
+}
+
 export interface AuditChain {
   lastHash: string;
   lastSeq: number;
@@ -61,11 +195,23 @@ export interface AuditLog {
   data: Generated<Json>;
   entityId: string;
   entityType: string;
-  hash: string;
   id: Generated<string>;
   organizationId: string | null;
+  pos: Generated<number>;
+  regionCode: string;
+}
+
+export interface AuditPending {
+  logId: string;
+  regionCode: string;
+}
+
+export interface AuditSeal {
+  hash: string;
+  logId: string;
   prevHash: string;
   regionCode: string;
+  sealedAt: Generated<Timestamp>;
   seq: number;
 }
 
@@ -92,6 +238,73 @@ export interface CalendarRevision {
   changedAt: Generated<Timestamp>;
   id: Generated<boolean>;
   revision: Generated<string>;
+}
+
+export interface IdempotencyKey {
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  key: string;
+  requestHash: string;
+  response: string;
+  scope: string;
+  statusCode: number;
+}
+
+export interface InboxMessage {
+  aboutId: string | null;
+  aboutType: string | null;
+  accountId: string;
+  body: string;
+  createdAt: Timestamp;
+  deliveredAt: Timestamp;
+  noticeId: string;
+  readAt: Timestamp | null;
+  regionCode: string;
+  title: string;
+}
+
+export interface Notice {
+  aboutId: string | null;
+  aboutType: string | null;
+  accountId: string | null;
+  body: string;
+  createdAt: Timestamp;
+  dedupeKey: string | null;
+  email: string | null;
+  id: string;
+  lang: string;
+  params: Generated<Json>;
+  phone: string | null;
+  regionCode: string;
+  template: string;
+  title: string;
+}
+
+export interface NoticeAttempt {
+  adapter: string;
+  at: Timestamp;
+  attemptNo: number;
+  channel: string;
+  error: string | null;
+  isOk: boolean;
+  isRetryable: Generated<boolean>;
+  noticeId: string;
+  providerId: string | null;
+  regionCode: string;
+}
+
+export interface NoticeDelivery {
+  adapter: string | null;
+  attempts: Generated<number>;
+  channel: string;
+  deliveredAt: Timestamp | null;
+  isFallback: Generated<boolean>;
+  lastError: string | null;
+  noticeId: string;
+  providerId: string | null;
+  regionCode: string;
+  status: Generated<string>;
+  updatedAt: Timestamp;
 }
 
 export interface Organization {
@@ -165,6 +378,16 @@ export interface Staff {
   positionRu: string;
   regionCode: string;
   updatedAt: Generated<Timestamp>;
+}
+
+export interface StoredFile {
+  createdAt: Timestamp;
+  hasExif: Generated<boolean>;
+  id: string;
+  mime: string;
+  originalName: string;
+  sha256: string;
+  size: number;
 }
 
 export interface Territory {
@@ -290,17 +513,32 @@ export interface WorkflowNotice {
 export interface DB {
   account: Account;
   apiKey: ApiKey;
+  appeal: Appeal;
+  appealAttachment: AppealAttachment;
+  appealCategory: AppealCategory;
+  appealRegion: AppealRegion;
+  appealRoutingRule: AppealRoutingRule;
+  appealRule: AppealRule;
+  appealType: AppealType;
   auditChain: AuditChain;
   auditLog: AuditLog;
+  auditPending: AuditPending;
+  auditSeal: AuditSeal;
   calendarDay: CalendarDay;
   calendarRegion: CalendarRegion;
   calendarRevision: CalendarRevision;
+  idempotencyKey: IdempotencyKey;
+  inboxMessage: InboxMessage;
+  notice: Notice;
+  noticeAttempt: NoticeAttempt;
+  noticeDelivery: NoticeDelivery;
   organization: Organization;
   person: Person;
   roleGrant: RoleGrant;
   schemaMigration: SchemaMigration;
   session: Session;
   staff: Staff;
+  storedFile: StoredFile;
   territory: Territory;
   workflowCase: WorkflowCase;
   workflowDeadline: WorkflowDeadline;

@@ -59,7 +59,8 @@ export function registerProblemHandlers(app: FastifyInstance) {
     const fe = err as FastifyError & { validation?: { instancePath: string; message?: string; params?: Record<string, unknown>; keyword: string }[]; validationContext?: string };
     if (fe.validation) {
       const errors = fe.validation.map((v) => {
-        const field = fieldOf(v.instancePath, v.keyword === 'required' ? String(v.params?.missingProperty ?? '') : undefined);
+        const extra = v.keyword === 'required' ? v.params?.missingProperty : v.keyword === 'additionalProperties' ? v.params?.additionalProperty : undefined;
+        const field = fieldOf(v.instancePath, extra === undefined ? undefined : String(extra));
         return { field, message: t(lang, 'errors:validation_field', { field, detail: v.message ?? v.keyword }) };
       });
       return send(reply, problem(req, 400, 'validation', errors[0]?.message ?? t(lang, 'errors:validation'), errors));

@@ -255,7 +255,7 @@ describe('performing actions', () => {
       ['registered', 'met'],
     ]);
     expect(deadlines.every((d) => d.nextStepAt === null)).toBe(true);
-    const audit = await t.db.selectFrom('auditLog').select(['action', 'data']).where('entityId', '=', c.id).orderBy('seq').execute();
+    const audit = await t.db.selectFrom('auditLog').select(['action', 'data']).where('entityId', '=', c.id).orderBy('pos').execute();
     expect(audit.map((a) => a.action)).toEqual(['workflow.started', 'workflow.action', 'workflow.action']);
     expect(audit[2]!.data).toMatchObject({ action: 'answer', from: 'in_progress', to: 'answered', version: 3 });
     expect((await verifyAudit(t.db)).ok).toBe(true);

@@ -1,0 +1,144 @@
+import type { Executor } from '../../platform/db/database.ts';
+import type { Lang } from '../../platform/i18n/i18n.ts';
+import { assignCase, getCase, performAction } from '../../platform/workflow/cases.ts';
+import type { EffectHandler, HookRegistry, WorkflowHooks, WorkflowNotice } from '../../platform/workflow/hooks.ts';
+import { t } from '../../platform/i18n/i18n.ts';
+import * as repo from './appeals.repository.ts';
+import { localTime, notifyApplicant, notifyStaff, organizationName, staffAccounts } from './appeals.notices.ts';
+import { processKeyForRule, STANDARD_RULE, STATE_SERVICE_RULE } from './appeals.rules.ts';
+
+/**
+ * The effects appeal.process.json names and the notice hook of the escalation sweep. They run
+ * inside the engine's transaction (an action's or a sweep step's): every row and notice they
+ * write commits with the step. None calls the network.
+ */
+
+async function appealOf(ctx: { trx: Executor; case: { regionCode: string; subjectId: string } }): Promise<repo.AppealRow> {
+  const a = await repo.findAppeal(ctx.trx, ctx.case.regionCode, ctx.case.subjectId);
+  if (!a) throw new Error(`appeal ${ctx.case.subjectId} of a workflow case is missing`);
+  return a;
+}
+
+/** Re-reads the case and copies state, owner and due instant onto the appeal. */
+export async function syncAppeal(trx: Executor, regionCode: string, appealId: string, caseId: string, now: Date): Promise<void> {
+  const c = await getCase(trx, regionCode, caseId);
+  await repo.syncFromCase(trx, regionCode, appealId, c, now);
+}
+
+const lang = (a: repo.AppealRow) => a.lang as Lang;
+
+const effects: Record<string, EffectHandler> = {
+  // APPC art. 65: the applicant learns where the appeal went. At registration the slip already says it.
+  async noticeApplicantRouted(ctx) {
+    if (ctx.case.startedAt.getTime() === ctx.at.getTime()) return;
+    const a = await appealOf(ctx);
+    await notifyApplicant(ctx.trx, a, 'routed', { organization: await organizationName(ctx.trx, ctx.case.organizationId, lang(a)) }, ctx.at, `routed:${ctx.case.version}`);
+  },
+
+  async noticeApplicantForwarded(ctx) {
+    const a = await appealOf(ctx);
+    const recipient = ctx.trigger.kind === 'action' ? String(ctx.trigger.input.recipient ?? '') : '';
+    await repo.updateAppeal(ctx.trx, a.regionCode, a.id, { forwardedTo: recipient, updatedAt: ctx.at });
+    await notifyApplicant(ctx.trx, a, 'forwarded', { recipient }, ctx.at, 'forwarded');
+  },
+
+  async noticeApplicantInfoRequested(ctx) {
+    const a = await appealOf(ctx);
+    const question = ctx.trigger.kind === 'action' ? (ctx.trigger.comment ?? '') : '';
+    await notifyApplicant(ctx.trx, a, 'info_requested', { question }, ctx.at, `info_requested:${ctx.case.version}`);
+  },
+
+  async noticeAssigneeInfoProvided(ctx) {
+    const a = await appealOf(ctx);
+    const to = await staffAccounts(ctx.trx, ctx.case.organizationId, 'assignee', ctx.case.assigneeId);
+    await notifyStaff(ctx.trx, a, to, 'staff_info_provided', {}, ctx.at, `info_provided:${ctx.case.version}`);
+  },
+
+  // The answer text is on the appeal already (answerAppeal writes it before the action).
+  // Duplicates merged into this appeal follow its answer, and each of their applicants is told.
+  async sendAnswer(ctx) {
+    const a = await appealOf(ctx);
+    const decision = ctx.trigger.kind === 'action' ? String(ctx.trigger.input.decision ?? '') : '';
+    await notifyApplicant(ctx.trx, a, 'answered', { decision: t(lang(a), `appeals:decision.${decision}`) }, ctx.at, `answered:${ctx.case.version}`);
+    const duplicates = await ctx.trx.selectFrom('appeal').select('id').where('regionCode', '=', a.regionCode).where('originalId', '=', a.id).execute();
+    for (const d of duplicates) {
+      await repo.updateAppeal(ctx.trx, a.regionCode, d.id, { answerText: a.answerText, answerDecision: a.answerDecision, answeredAt: a.answeredAt, answeredBy: a.answeredBy, updatedAt: ctx.at });
+      const dup = (await repo.findAppeal(ctx.trx, a.regionCode, d.id))!;
+      await notifyApplicant(ctx.trx, dup, 'answered_original', { original: a.slipNumber, decision: t(lang(dup), `appeals:decision.${decision}`) }, ctx.at, `answered_original:${a.id}:${ctx.case.version}`);
+    }
+  },
+
+  // APPC art. 76: the applicant is told of the extension (the rule allows 3 working days; we tell at once).
+  async noticeApplicantExtended(ctx) {
+    const a = await appealOf(ctx);
+    await repo.updateAppeal(ctx.trx, a.regionCode, a.id, { extensionCount: a.extensionCount + 1, dueAt: ctx.case.dueAt, updatedAt: ctx.at });
+    const reason = ctx.trigger.kind === 'action' ? (ctx.trigger.comment ?? '') : '';
+    await notifyApplicant(ctx.trx, a, 'extended', { due: localTime(ctx.case.dueAt), reason }, ctx.at, `extended:${ctx.case.version}`);
+  },
+
+  // "Not ours": back to the coordination centre, which routes it again.
+  async noticeCoordinatorReturned(ctx) {
+    const a = await appealOf(ctx);
+    await repo.updateAppeal(ctx.trx, a.regionCode, a.id, { returnCount: a.returnCount + 1, updatedAt: ctx.at });
+    const to = await staffAccounts(ctx.trx, ctx.case.organizationId, 'coordinator', null);
+    const reason = ctx.trigger.kind === 'action' ? (ctx.trigger.comment ?? '') : '';
+    await notifyStaff(ctx.trx, a, to, 'staff_returned', { reason }, ctx.at, `returned:${ctx.case.version}`);
+  },
+
+  async noticeApplicantMerged(ctx) {
+    const a = await appealOf(ctx);
+    const originalId = ctx.trigger.kind === 'action' ? String(ctx.trigger.input.originalId ?? '') : '';
+    const original = await repo.findAppeal(ctx.trx, a.regionCode, originalId);
+    await notifyApplicant(ctx.trx, a, 'merged', { original: original?.slipNumber ?? '—' }, ctx.at, 'merged');
+  },
+
+  // A disputed answer: counted as a reopen, back to the organization one level up — the head
+  // takes it (the assignee is cleared) and is told; the reconsideration ladder runs a level higher.
+  async reopenToHead(ctx) {
+    const a = await appealOf(ctx);
+    const c = await assignCase(ctx.trx, { regionCode: ctx.case.regionCode, caseId: ctx.case.id, assigneeId: null, actor: ctx.actor, at: ctx.at, comment: 'reopened: to the head of the organization' });
+    await repo.updateAppeal(ctx.trx, a.regionCode, a.id, { reopenCount: a.reopenCount + 1, updatedAt: ctx.at });
+    const to = await staffAccounts(ctx.trx, c.organizationId, 'head', null);
+    await notifyStaff(ctx.trx, a, to, 'staff_reopened', {}, ctx.at, `reopened:${a.reopenCount + 1}`);
+  },
+
+  // APPC art. 91: silence past the term is a refusal; recorded once, the applicant told.
+  async recordDeemedRefusal(ctx) {
+    const a = await appealOf(ctx);
+    if (a.deemedRefusalAt) return;
+    await repo.updateAppeal(ctx.trx, a.regionCode, a.id, { deemedRefusalAt: ctx.at, updatedAt: ctx.at });
+    await notifyApplicant(ctx.trx, a, 'deemed_refusal', {}, ctx.at, 'deemed_refusal');
+  },
+
+  // The confirmation window passed in silence: the appeal closes as answered.
+  async closeOnSilence(ctx) {
+    const a = await appealOf(ctx);
+    await performAction(ctx.trx, SYSTEM_DEPS, { regionCode: ctx.case.regionCode, caseId: ctx.case.id, action: 'close_on_silence', actor: ctx.actor, at: ctx.at, asSystem: true });
+    await repo.updateAppeal(ctx.trx, a.regionCode, a.id, { verdict: 'silent', verdictAt: ctx.at, updatedAt: ctx.at });
+    await syncAppeal(ctx.trx, a.regionCode, a.id, ctx.case.id, ctx.at);
+  },
+};
+
+const NOTICE_TEMPLATE: Record<string, string> = { reminder: 'staff_reminder', breach: 'staff_breach', after_breach: 'staff_escalation' };
+
+/** Escalation notices of the sweep: resolve the people behind the recipient and write their notices. */
+async function onNotice(trx: Executor, n: WorkflowNotice): Promise<void> {
+  const subjectId = String(n.data.subjectId ?? '');
+  const a = await repo.findAppeal(trx, n.regionCode, subjectId);
+  if (!a) return;
+  const to = await staffAccounts(trx, n.organizationId, n.recipient, n.assigneeId);
+  const template = NOTICE_TEMPLATE[n.kind] ?? 'staff_reminder';
+  await notifyStaff(trx, { ...a, dueAt: new Date(String(n.data.dueAt)) }, to, template, { level: n.level }, n.createdAt, `wf:${n.id}`);
+}
+
+const hooks: WorkflowHooks = { effects, onNotice };
+
+// closeOnSilence acts as the system: the role check is never consulted (actions for `system` only).
+const SYSTEM_DEPS = { checkRole: async () => false, hooks: {} as HookRegistry };
+
+/** Hooks for every appeal process key (one definition per answer term); for `workflowHooks()`. */
+export function appealHooks(): HookRegistry {
+  const keys = new Set([processKeyForRule(STANDARD_RULE), processKeyForRule(STATE_SERVICE_RULE)]);
+  return Object.fromEntries([...keys].map((k) => [k, hooks]));
+}
+

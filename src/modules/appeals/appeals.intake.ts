@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor, CitizenActor, StaffActor } from '../../platform/auth/actor.ts';
+import { appendAudit } from '../../platform/audit/audit.ts';
+import { getCalendar } from '../../platform/calendar/calendar.ts';
+import type { Executor } from '../../platform/db/database.ts';
+import { storeFile } from '../../platform/files/files.ts';
+import { DomainError, forbidden, invalid } from '../../platform/http/errors.ts';
+import { t, type Lang } from '../../platform/i18n/i18n.ts';
+import { performAction, startCase } from '../../platform/workflow/cases.ts';
+import { findOrganization, type Localized } from '../directory/directory.service.ts';
+import { katoRegion } from '../directory/identity.ts';
+import { assertOperator, findCoordinationOrganization } from './appeals.access.ts';
+import { checkExtraValues, findCategory, type CategoryView } from './appeals.categories.ts';
+import type { AppealsDeps } from './appeals.deps.ts';
+import { suggestDuplicates, type DuplicateSuggestion } from './appeals.duplicates.ts';
+import { syncAppeal } from './appeals.effects.ts';
+import { localTime, notifyApplicant, notifyStaff, staffAccounts } from './appeals.notices.ts';
+import { resolveApplicant, type ApplicantInput, type ResolvedApplicant } from './appeals.applicant.ts';
+import { resolveTerritory } from './appeals.places.ts';
+import * as repo from './appeals.repository.ts';
+import { resolveRoute, type Route } from './appeals.routing.ts';
+import { findAppealType, processKeyForRule, publishAppealProcesses, rulesByCode, STATE_SERVICE_RULE } from './appeals.rules.ts';
+
+/**
+ * Intake: every channel registers into the one register through `registerAppeal`.
+ *
+ * 1. The receipt day by APPC art. 64 (after 18:00 or on a day off: the next working day), on
+ *    the region's calendar; a slip number from the region-year sequence.
+ * 2. The appeal row, and its workflow case started at the coordination centre (`registered`).
+ * 3. Anonymous and not a crime or security report → left unconsidered at once (APPC). Else
+ *    routed: a state-service complaint to the provider's head (Law on State Services art. 25),
+ *    anything else by the routing rules; a crime or security report is routed at once and
+ *    the coordination centre told. Nobody found → it stays with the coordination centre.
+ * 4. Attachments stored (files platform), the audit row, the slip notice to the applicant, and
+ *    the possible duplicates returned with the slip.
+ *
+ * All in the caller's transaction: an error anywhere leaves nothing behind.
+ */
+
+export interface Attachment {
+  bytes: Buffer;
+  originalName: string;
+  declaredMime?: string;
+  /** The form field, named in errors. */
+  field?: string;
+}
+
+export interface IntakeInput {
+  type: string;
+  categoryId: string;
+  text: string;
+  territoryCode?: string | null;
+  address?: string | null;
+  location?: { lat: number; lon: number } | null;
+  lang?: Lang;
+  /** Consent to show the appeal publicly, without personal data. */
+  isPublic?: boolean;
+  extra?: Record<string, unknown>;
+  /** A complaint about a state service: 5 working days at the provider's head. */
+  isStateServiceComplaint?: boolean;
+  serviceProviderId?: string | null;
+  attachments?: Attachment[];
+}
+
+export interface OperatorIntakeInput extends IntakeInput {
+  /** The caller; omit with `isAnonymous`. */
+  applicant?: ApplicantInput | null;
+  isAnonymous?: boolean;
+  /** The caller reports a crime being prepared or committed, or a threat to security. */
+  reportsCrimeOrThreat?: boolean;
+}
+
+export interface ApiIntakeInput extends IntakeInput {
+  /** Open311 gives names and contacts, no IIN; none of them → anonymous. */
+  applicant?: { firstName?: string | null; lastName?: string | null; email?: string | null; phone?: string | null } | null;
+  reportsCrimeOrThreat?: boolean;
+}
+
+export interface Slip {
+  appealId: string;
+  regionCode: string;
+  slipNumber: string;
+  receivedAt: Date;
+  /** The registration day (APPC art. 64). */
+  registeredOn: string;
+  receivedBy: { kind: 'citizen' | 'staff' | 'api_client'; name: string; organizationId: string | null };
+  typeCode: string;
+  categoryId: string;
+  channel: string;
+  state: string;
+  organizationId: string;
+  organizationName: Localized | null;
+  dueAt: Date | null;
+  /** The legal source of the answer term. */
+  legalSource: string;
+  isAnonymous: boolean;
+  possibleDuplicates: DuplicateSuggestion[];
+}
+
+interface Receiver {
+  channel: 'web' | 'mobile' | 'operator' | 'open311';
+  kind: Slip['receivedBy']['kind'];
+  id: string;
+  organizationId: string | null;
+  name: string;
+}
+
+async function checkCategory(db: Executor, categoryId: string, regionCode: string): Promise<CategoryView> {
+  const c = await findCategory(db, categoryId);
+  if (!c || !c.isActive || (c.regionCode !== regionCode && c.regionCode !== '000000000')) {
+    throw invalid('categoryId', 'unknown category in this region', 'appeals:errors.category_unknown');
+  }
+  return c;
+}
+
+/**
+ * PostgreSQL text cannot hold NUL: refuse it anywhere in the input, naming the field (callers
+ * of the service API, e.g. Open311, do not pass through the HTTP schemas).
+ */
+export function refuseNul(value: unknown, field = ''): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw invalid(field || '(request)', 'contains a NUL character', 'appeals:errors.text_invalid');
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => refuseNul(v, field ? `${field}.${i}` : String(i)));
+  } else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const [k, v] of Object.entries(value)) if (k !== 'attachments') refuseNul(v, field ? `${field}.${k}` : k);
+  }
+}
+
+function cleanText(text: string): string {
+  const s = text.replace(/\r\n/g, '\n').trim();
+  if (!s) throw invalid('text', 'empty', 'appeals:errors.text_required');
+  if ([...s].length > 10_000) throw invalid('text', 'too long', 'appeals:errors.text_too_long', { max: 10_000 });
+  return s;
+}
+
+/** The one registration path; exported for the Open311 helper through `registerApiAppeal`. */
+async function registerAppeal(
+  trx: Executor,
+  deps: AppealsDeps,
+  input: IntakeInput & { reportsCrimeOrThreat?: boolean },
+  applicant: ResolvedApplicant,
+  receiver: Receiver,
+  actor: Actor,
+  now: Date,
+  jurisdiction?: string,
+): Promise<Slip> {
+  refuseNul(input);
+  const text = cleanText(input.text);
+  const type = await findAppealType(trx, input.type);
+  if (!type) throw invalid('type', 'unknown appeal type', 'appeals:errors.type_unknown');
+  const territoryCode = await resolveTerritory(trx, input);
+  const regionCode = katoRegion(territoryCode);
+  if (jurisdiction && regionCode !== jurisdiction) throw invalid('territoryCode', 'outside the jurisdiction of the API key', 'appeals:errors.outside_jurisdiction');
+  if (receiver.kind === 'staff') await assertOperator(trx, actor, regionCode);
+  const category = await checkCategory(trx, input.categoryId, regionCode);
+  const extra = checkExtraValues(category, input.extra);
+  const cc = await findCoordinationOrganization(trx, regionCode);
+  if (!cc) throw invalid('territoryCode', 'no organization receives appeals in this region', 'appeals:errors.region_not_served');
+
+  const isStateService = !!input.isStateServiceComplaint;
+  let provider: string | null = null;
+  if (isStateService) {
+    if (type.code !== 'complaint') throw invalid('isStateServiceComplaint', 'only a complaint can be about a state service', 'appeals:errors.state_service_needs_complaint');
+    const org = input.serviceProviderId ? await findOrganization(trx, input.serviceProviderId) : undefined;
+    if (!org || !org.isActive) throw invalid('serviceProviderId', 'the provider of the state service is required', 'appeals:errors.provider_required');
+    provider = org.id;
+  }
+  const isSecurity = category.effective.isSecurityReport || !!input.reportsCrimeOrThreat;
+  const lang: Lang = input.lang ?? applicant.lang ?? 'ru';
+  const rules = await rulesByCode(trx);
+  const processKey = processKeyForRule(isStateService ? STATE_SERVICE_RULE : type.answerRule);
+  const termRule = rules.get(isStateService ? STATE_SERVICE_RULE : type.answerRule)!;
+
+  const cal = await getCalendar(trx, regionCode);
+  const registeredOn = cal.receiptDay(now);
+  const year = Number(registeredOn.slice(0, 4));
+  const seq = await repo.nextSlipSeq(trx, regionCode, year);
+  const slipNumber = `${await repo.slipPrefix(trx, regionCode)}-${year}-${String(seq).padStart(6, '0')}`;
+  const id = randomUUID();
+
+  await repo.insertAppeal(trx, {
+    regionCode, id, slipNumber, slipYear: year, slipSeq: seq, typeCode: type.code, categoryId: category.id, channel: receiver.channel, lang, text,
+    territoryCode, address: input.address?.trim() || null, lat: input.location?.lat ?? null, lon: input.location?.lon ?? null, extra: JSON.stringify(extra),
+    isPublic: !!input.isPublic, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, isStateServiceComplaint: isStateService, serviceProviderId: provider,
+    applicantIin: applicant.iin, applicantPersonId: applicant.personId, applicantAccountId: applicant.accountId, applicantName: applicant.name, applicantPhone: applicant.phone, applicantEmail: applicant.email,
+    receivedAt: now, registeredOn, receivedByKind: receiver.kind, receivedById: receiver.id, receivedByOrganizationId: receiver.organizationId,
+    processKey, state: 'registered', organizationId: cc.id, createdAt: now, updatedAt: now,
+  });
+  const start = () => startCase(trx, deps.workflow, {
+    regionCode, processKey, organizationId: cc.id, organizationIds: [], applicantAccountId: applicant.accountId, subjectType: 'appeal', subjectId: id,
+    receivedAt: now, actor, at: now, asSystem: true,
+  });
+  const started = await start().catch(async (e: unknown) => {
+    // A database where nothing published the appeal processes yet (a service caller before any
+    // route ran): publish them here, in this transaction, and start again.
+    if (!(e instanceof DomainError) || e.messageKey !== 'workflow:definition_not_found') throw e;
+    await publishAppealProcesses(trx, now);
+    return start();
+  });
+  const caseId = started.case.id;
+
+  let route: Route = { organizationId: null, ruleId: null, via: 'none' };
+  if (applicant.isAnonymous && !isSecurity) {
+    const anonymous = rules.get('anonymous')!;
+    await performAction(trx, deps.workflow, { regionCode, caseId, action: 'leave_unconsidered', comment: anonymous.legalSource, actor, at: now, asSystem: true });
+  } else {
+    route = provider ? { organizationId: provider, ruleId: null, via: 'rule' } : await resolveRoute(trx, { categoryId: category.id, territoryCode, category });
+    if (route.organizationId && route.organizationId !== cc.id) {
+      await performAction(trx, deps.workflow, {
+        regionCode, caseId, action: 'route', assign: { organizationId: route.organizationId }, actor, at: now, asSystem: true,
+        comment: provider ? 'state service complaint: to the head of the provider' : route.ruleId ? `routing rule ${route.ruleId}` : 'responsible organization kind of the category',
+      });
+    }
+  }
+  for (const [i, f] of (input.attachments ?? []).entries()) {
+    const stored = await storeFile(trx, deps.files, { bytes: f.bytes, originalName: f.originalName, declaredMime: f.declaredMime, field: f.field ?? `attachments.${i}` }, now);
+    await repo.insertAttachments(trx, [{ regionCode, appealId: id, fileId: stored.id, stage: 'intake', originalName: stored.originalName, mime: stored.mime, size: stored.size, sha256: stored.sha256, uploadedByKind: receiver.kind, uploadedById: receiver.id, createdAt: now }]);
+  }
+  await syncAppeal(trx, regionCode, id, caseId, now);
+  const appeal = (await repo.findAppeal(trx, regionCode, id))!;
+  await appendAudit(trx, {
+    regionCode, actor, action: 'appeal.registered', entityType: 'appeal', entityId: id, organizationId: appeal.organizationId,
+    data: { slipNumber, typeCode: type.code, categoryId: category.id, channel: receiver.channel, caseId, route: route.via, ruleId: route.ruleId, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, attachments: input.attachments?.length ?? 0 },
+    at: now,
+  });
+  const org = await findOrganization(trx, appeal.organizationId);
+  if (!applicant.isAnonymous) {
+    await notifyApplicant(trx, appeal, 'slip_issued', {
+      received: localTime(now), registeredOn, due: localTime(appeal.dueAt), organization: org ? org.name[lang] : '—', receiver: receiver.name,
+    }, now, 'slip');
+  }
+  if (isSecurity) {
+    await notifyStaff(trx, appeal, await staffAccounts(trx, cc.id, 'coordinator', null), 'staff_security_report', {}, now, 'security');
+  }
+  const open = appeal.closedAt === null;
+  return {
+    appealId: id, regionCode, slipNumber, receivedAt: now, registeredOn, receivedBy: { kind: receiver.kind, name: receiver.name, organizationId: receiver.organizationId },
+    typeCode: type.code, categoryId: category.id, channel: receiver.channel, state: appeal.state, organizationId: appeal.organizationId, organizationName: org?.name ?? null,
+    dueAt: appeal.dueAt, legalSource: termRule.legalSource, isAnonymous: applicant.isAnonymous,
+    possibleDuplicates: open ? await suggestDuplicates(trx, appeal) : [],
+  };
+}
+
+/** A citizen files for themself (signed in with IIN). */
+export async function registerCitizenAppeal(trx: Executor, deps: AppealsDeps, input: IntakeInput, actor: Actor, now: Date, channel: 'web' | 'mobile' = 'web'): Promise<Slip> {
+  if (actor.kind !== 'citizen') throw forbidden('citizens only', { messageKey: 'appeals:errors.citizens_only' });
+  const applicant = await resolveApplicant(trx, { citizen: actor as CitizenActor }, now);
+  const lang = input.lang ?? applicant.lang ?? 'ru';
+  return registerAppeal(trx, deps, input, applicant, { channel, kind: 'citizen', id: actor.accountId, organizationId: null, name: t(lang, 'appeals:received_by.portal') }, actor, now);
+}
+
+/** A call-centre operator registers for a caller (found by IIN or phone), or anonymously. */
+export async function registerOperatorAppeal(trx: Executor, deps: AppealsDeps, input: OperatorIntakeInput, actor: Actor, now: Date): Promise<Slip> {
+  if (actor.kind !== 'staff') throw forbidden('operators only', { messageKey: 'appeals:errors.needs_operator' });
+  const staff = actor as StaffActor;
+  refuseNul(input);
+  const applicant = await resolveApplicant(trx, { operator: { applicant: input.applicant ?? null, isAnonymous: !!input.isAnonymous } }, now);
+  return registerAppeal(trx, deps, input, applicant, { channel: 'operator', kind: 'staff', id: staff.staffId, organizationId: staff.organizationId, name: staff.displayName }, actor, now);
+}
+
+/**
+ * An API client (Open311 `POST requests`): channel `open311`, the region of the API key is the
+ * jurisdiction; the territory must lie in it.
+ */
+export async function registerApiAppeal(trx: Executor, deps: AppealsDeps, input: ApiIntakeInput, actor: Actor, now: Date): Promise<Slip> {
+  if (actor.kind !== 'api_client') throw forbidden('API clients only');
+  refuseNul(input);
+  const applicant = await resolveApplicant(trx, { api: input.applicant ?? null }, now);
+  return registerAppeal(trx, deps, input, applicant, { channel: 'open311', kind: 'api_client', id: actor.apiKeyId, organizationId: actor.organizationId, name: actor.displayName }, actor, now, actor.regionCode);
+}

@@ -1,0 +1,134 @@
+import type { Role, StaffActor } from '../../platform/auth/actor.ts';
+import { formatLocal } from '../../platform/calendar/calendar.time.ts';
+import type { Executor } from '../../platform/db/database.ts';
+import { isLang, type Lang } from '../../platform/i18n/i18n.ts';
+import { enqueueNotice, type Channel } from '../../platform/notify/notify.ts';
+import { resolveActor } from '../directory/directory.actor.ts';
+import { findOrganization } from '../directory/directory.service.ts';
+import { getStaff, listStaff } from '../directory/staff.service.ts';
+import { findCoordinationOrganization } from './appeals.access.ts';
+import type { AppealRow } from './appeals.repository.ts';
+
+/**
+ * Notices of the appeals module, written to the platform outbox (`enqueueNotice`) in the
+ * caller's transaction: they exist if and only if the change commits, and are delivered at
+ * least once by the notify worker. Applicants get them in the appeal's language (their
+ * preferred language at intake); staff in their account's language. Parameters carry slip
+ * numbers, dates and organization names — never IIN, phone or address.
+ */
+
+const TIME_ZONE = 'Asia/Almaty';
+
+export function localTime(at: Date | null | undefined): string {
+  return at ? formatLocal(at, TIME_ZONE).replace('T', ' ') : '—';
+}
+
+export async function organizationName(db: Executor, id: string | null, lang: Lang): Promise<string> {
+  if (!id) return '—';
+  const o = await findOrganization(db, id);
+  return o ? o.name[lang] : '—';
+}
+
+/**
+ * To the applicant: the in-app inbox when they have an account (the notify worker looks up
+ * their phone and e-mail), else the contacts they gave. An anonymous appeal has nobody to tell.
+ */
+export async function notifyApplicant(
+  trx: Executor,
+  a: AppealRow,
+  template: string,
+  params: Record<string, string | number>,
+  now: Date,
+  dedupe: string,
+): Promise<void> {
+  const channels: Channel[] = [];
+  if (a.applicantAccountId) channels.push('inbox');
+  if (a.applicantPhone) channels.push('sms');
+  if (a.applicantEmail) channels.push('email');
+  if (channels.length === 0) return;
+  await enqueueNotice(
+    trx,
+    {
+      regionCode: a.regionCode,
+      to: { accountId: a.applicantAccountId, phone: a.applicantPhone, email: a.applicantEmail },
+      channels,
+      lang: (isLang(a.lang) ? a.lang : 'ru') as Lang,
+      template: `appeals:notice.${template}`,
+      params: { slip: a.slipNumber, ...params },
+      subject: { type: 'appeal', id: a.id },
+      dedupeKey: `appeal:${a.id}:${dedupe}`,
+    },
+    now,
+  );
+}
+
+// The directory lists staff to a staff member of the same organization tree; notices are
+// resolved on the module's own authority, as a reader placed in the organization concerned.
+// (A directory service "staff holding a role in an organization" would make this unnecessary.)
+export function readerIn(organizationId: string): StaffActor {
+  return {
+    kind: 'staff',
+    accountId: '00000000-0000-4000-8000-000000000000',
+    staffId: '00000000-0000-4000-8000-000000000000',
+    personId: null,
+    organizationId,
+    regionCode: '',
+    displayName: 'appeals.notices',
+    roles: [],
+    locale: 'ru',
+  };
+}
+
+/** Accounts of active staff of an organization holding `role`; for `assignee`, that staff member. */
+export async function staffAccounts(db: Executor, organizationId: string, recipient: Role | 'assignee', assigneeId: string | null): Promise<string[]> {
+  const reader = readerIn(organizationId);
+  if (recipient === 'assignee') {
+    if (!assigneeId) return staffAccounts(db, organizationId, 'head', null);
+    try {
+      const s = await getStaff(db, assigneeId, reader);
+      return s.isActive ? [s.accountId] : [];
+    } catch {
+      return [];
+    }
+  }
+  if (recipient === 'coordinator') {
+    const region = (await findOrganization(db, organizationId))?.regionCode;
+    const cc = region ? await findCoordinationOrganization(db, region) : undefined;
+    if (!cc) return [];
+    const page = await listStaff(db, { organizationId: cc.id, role: 'coordinator', isActive: true, limit: 50 }, readerIn(cc.id));
+    return page.items.map((s) => s.accountId);
+  }
+  const page = await listStaff(db, { organizationId, role: recipient, isActive: true, limit: 50 }, reader);
+  return page.items.map((s) => s.accountId);
+}
+
+/** To staff (in-app inbox), each in the language of their account. */
+export async function notifyStaff(
+  trx: Executor,
+  a: AppealRow,
+  accounts: readonly string[],
+  template: string,
+  params: Record<string, string | number>,
+  now: Date,
+  dedupe: string,
+): Promise<void> {
+  const actorOf = resolveActor(trx);
+  for (const accountId of new Set(accounts)) {
+    const who = await actorOf(accountId, 'ru');
+    const lang: Lang = who?.locale ?? 'ru';
+    await enqueueNotice(
+      trx,
+      {
+        regionCode: a.regionCode,
+        to: { accountId },
+        channels: ['inbox'],
+        lang,
+        template: `appeals:notice.${template}`,
+        params: { slip: a.slipNumber, due: localTime(a.dueAt), ...params },
+        subject: { type: 'appeal', id: a.id },
+        dedupeKey: `appeal:${a.id}:${dedupe}:${accountId}`,
+      },
+      now,
+    );
+  }
+}

@@ -1,0 +1,281 @@
+import { sql } from 'kysely';
+import type { Actor } from '../../platform/auth/actor.ts';
+import { getCalendar } from '../../platform/calendar/calendar.ts';
+import type { Executor } from '../../platform/db/database.ts';
+import { forbidden, notFound } from '../../platform/http/errors.ts';
+import { availableActions } from '../../platform/workflow/cases.ts';
+import { getTimeline, type DeadlineView, type TimelineEntry } from '../../platform/workflow/queries.ts';
+import { hasRole } from '../directory/directory.access.ts';
+import { getOrganization, type Localized } from '../directory/directory.service.ts';
+import { searchPeople, type PersonView } from '../directory/people.service.ts';
+import { listStaff } from '../directory/staff.service.ts';
+import { accessTo, assertOperator, type Access } from './appeals.access.ts';
+import { getCategory, type CategoryView } from './appeals.categories.ts';
+import type { AppealsDeps } from './appeals.deps.ts';
+import * as repo from './appeals.repository.ts';
+import { applicantView, listItem, publicView, WORK_STATES, workingDaysLeft, type AppealListItem, type ApplicantView, type PublicAppealView } from './appeals.views.ts';
+
+/** The read side: an appeal's page, my appeals, the inbox, the head's overview, the caller lookup. */
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+const paging = (p: { limit?: number; offset?: number }) => ({ limit: Math.min(Math.max(p.limit ?? 50, 1), 200), offset: Math.max(p.offset ?? 0, 0) });
+
+export interface AppealPage {
+  id: string;
+  regionCode: string;
+  slipNumber: string;
+  typeCode: string;
+  category: Pick<CategoryView, 'id' | 'code' | 'name' | 'path'> & { targetHours: number | null };
+  channel: string;
+  lang: string;
+  text: string;
+  territoryCode: string;
+  address: string | null;
+  location: { lat: number; lon: number } | null;
+  extra: Record<string, unknown>;
+  isPublic: boolean;
+  isAnonymous: boolean;
+  isSecurityReport: boolean;
+  isStateServiceComplaint: boolean;
+  serviceProviderId: string | null;
+  applicant: ApplicantView | null;
+  receivedAt: Date;
+  registeredOn: string;
+  receivedBy: { kind: string; id: string | null; organizationId: string | null };
+  state: string;
+  organization: { id: string; name: Localized };
+  assigneeId: string | null;
+  dueAt: Date | null;
+  workingDaysLeft: number | null;
+  closedAt: Date | null;
+  answer: { text: string; decision: string | null; answeredAt: Date | null; answeredBy: string | null } | null;
+  verdict: string | null;
+  rating: number | null;
+  reopenCount: number;
+  returnCount: number;
+  extensionCount: number;
+  deemedRefusalAt: Date | null;
+  originalId: string | null;
+  forwardedTo: string | null;
+  caseVersion: number;
+  escalationLevel: number;
+  attachments: { id: string; fileId: string; stage: string; originalName: string; mime: string; size: number; createdAt: Date }[];
+  deadlines: DeadlineView[];
+  timeline: TimelineEntry[];
+  /** What the viewer may do now (workflow actions, plus delegate and merge for staff). */
+  actions: string[];
+  access: Access;
+}
+
+export async function getAppealPage(db: Executor, deps: AppealsDeps, id: string, actor: Actor, now: Date): Promise<AppealPage> {
+  const a = await repo.findAppealById(db, id);
+  if (!a || !a.caseId) throw notFound('appeal', { messageKey: 'appeals:errors.appeal_not_found' });
+  const access = await accessTo(db, actor, a);
+  if (!access) throw forbidden('no access to this appeal', { messageKey: 'appeals:errors.no_access' });
+  const [category, org, attachments, timeline, available, cal] = await Promise.all([
+    getCategory(db, a.categoryId),
+    getOrganization(db, a.organizationId),
+    repo.listAttachments(db, a.regionCode, a.id),
+    getTimeline(db, a.regionCode, a.caseId, now),
+    availableActions(db, deps.workflow, { regionCode: a.regionCode, caseId: a.caseId, actor }),
+    getCalendar(db, a.regionCode),
+  ]);
+  const actions = available.actions.map((x) => x.action);
+  if (actor.kind === 'staff' && !a.closedAt) {
+    if (a.state !== 'registered' && (await hasRole(db, actor, 'head', a.organizationId))) actions.push('delegate');
+    if (['registered', 'assigned', 'in_progress', 'awaiting_applicant'].includes(a.state) && access !== 'applicant') actions.push('merge');
+  }
+  return {
+    id: a.id,
+    regionCode: a.regionCode,
+    slipNumber: a.slipNumber,
+    typeCode: a.typeCode,
+    category: { id: category.id, code: category.code, name: category.name, path: category.path, targetHours: category.effective.targetHours },
+    channel: a.channel,
+    lang: a.lang,
+    text: a.text,
+    territoryCode: a.territoryCode,
+    // Every viewer of a page is a party (applicant, coordination centre, assigned organization): full data.
+    address: a.address,
+    location: a.lat !== null && a.lon !== null ? { lat: a.lat, lon: a.lon } : null,
+    extra: JSON.parse(a.extraText) as Record<string, unknown>,
+    isPublic: a.isPublic,
+    isAnonymous: a.isAnonymous,
+    isSecurityReport: a.isSecurityReport,
+    isStateServiceComplaint: a.isStateServiceComplaint,
+    serviceProviderId: a.serviceProviderId,
+    applicant: applicantView(a, true),
+    receivedAt: a.receivedAt,
+    registeredOn: a.registeredOn,
+    receivedBy: { kind: a.receivedByKind, id: access === 'applicant' ? null : a.receivedById, organizationId: a.receivedByOrganizationId },
+    state: a.state,
+    organization: { id: org.id, name: org.name },
+    assigneeId: a.assigneeId,
+    dueAt: a.dueAt,
+    workingDaysLeft: a.closedAt ? null : workingDaysLeft(cal, a.dueAt, now),
+    closedAt: a.closedAt,
+    answer: a.answerText ? { text: a.answerText, decision: a.answerDecision, answeredAt: a.answeredAt, answeredBy: a.answeredBy } : null,
+    verdict: a.verdict,
+    rating: a.rating,
+    reopenCount: a.reopenCount,
+    returnCount: a.returnCount,
+    extensionCount: a.extensionCount,
+    deemedRefusalAt: a.deemedRefusalAt,
+    originalId: a.originalId,
+    forwardedTo: a.forwardedTo,
+    caseVersion: timeline.case.version,
+    escalationLevel: timeline.case.escalationLevel,
+    attachments: attachments.map((f) => ({ id: f.id, fileId: f.fileId, stage: f.stage, originalName: f.originalName, mime: f.mime, size: f.size, createdAt: f.createdAt })),
+    deadlines: timeline.deadlines,
+    timeline: timeline.entries,
+    actions,
+    access,
+  };
+}
+
+/** The file of an attachment, if the actor may see the appeal it belongs to. */
+export async function findAttachmentFile(db: Executor, appealId: string, attachmentId: string, actor: Actor): Promise<{ fileId: string; originalName: string; mime: string }> {
+  const a = await repo.findAppealById(db, appealId);
+  if (!a) throw notFound('appeal', { messageKey: 'appeals:errors.appeal_not_found' });
+  if (!(await accessTo(db, actor, a))) throw forbidden('no access to this appeal', { messageKey: 'appeals:errors.no_access' });
+  const f = (await repo.listAttachments(db, a.regionCode, a.id)).find((x) => x.id === attachmentId);
+  if (!f) throw notFound('attachment', { messageKey: 'appeals:errors.attachment_not_found' });
+  return { fileId: f.fileId, originalName: f.originalName, mime: f.mime };
+}
+
+async function items(db: Executor, rows: repo.AppealRow[], now: Date): Promise<AppealListItem[]> {
+  const out: AppealListItem[] = [];
+  for (const r of rows) out.push(listItem(r, await getCalendar(db, r.regionCode), now));
+  return out;
+}
+
+function base(db: Executor) {
+  return db.selectFrom('appeal as a').selectAll('a').select(sql<string>`a.extra::text`.as('extraText'));
+}
+
+const strip = (rows: (repo.AppealRow & { extra?: unknown })[]) => rows.map(({ extra: _e, ...r }) => r as repo.AppealRow);
+
+/** A citizen's own appeals, newest first. */
+export async function listMyAppeals(db: Executor, actor: Actor, p: { limit?: number; offset?: number }, now: Date): Promise<Page<AppealListItem>> {
+  if (actor.kind !== 'citizen') throw forbidden('citizens only', { messageKey: 'appeals:errors.citizens_only' });
+  const page = paging(p);
+  const q = base(db).where('a.applicantAccountId', '=', actor.accountId);
+  const [rows, total] = await Promise.all([
+    q.orderBy('a.receivedAt', 'desc').orderBy('a.id').limit(page.limit).offset(page.offset).execute(),
+    db.selectFrom('appeal').select((eb) => eb.fn.countAll<number>().as('n')).where('applicantAccountId', '=', actor.accountId).executeTakeFirstOrThrow(),
+  ]);
+  return { items: await items(db, strip(rows), now), total: Number(total.n), ...page };
+}
+
+export interface InboxFilter {
+  organizationId?: string;
+  /** Only appeals assigned to the caller. */
+  mine?: boolean;
+  state?: string;
+  /** The category and everything below it. */
+  categoryId?: string;
+  overdue?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * An organization's work list, most urgent first (due instant, then receipt), with time left in
+ * working days. Staff holding executor, head, coordinator or operator for the organization.
+ */
+export async function listInbox(db: Executor, actor: Actor, f: InboxFilter, now: Date): Promise<Page<AppealListItem>> {
+  if (actor.kind !== 'staff') throw forbidden('staff only', { messageKey: 'appeals:errors.staff_only' });
+  const org = await getOrganization(db, f.organizationId ?? actor.organizationId);
+  if (!(await hasRole(db, actor, ['executor', 'head', 'coordinator', 'operator'], org.id))) {
+    throw forbidden('no role in this organization', { messageKey: 'appeals:errors.needs_organization_role', params: { role: 'executor, head' } });
+  }
+  const page = paging(f);
+  let q = base(db).where('a.regionCode', '=', org.regionCode).where('a.organizationId', '=', org.id);
+  q = f.state ? q.where('a.state', '=', f.state) : q.where('a.state', 'in', [...WORK_STATES]);
+  if (f.mine) q = q.where('a.assigneeId', '=', actor.staffId);
+  if (f.categoryId) q = q.where(sql<boolean>`exists (select 1 from appeal_category c where c.id = a.category_id and c.path @> array[${f.categoryId}]::uuid[])`);
+  if (f.overdue) q = q.where('a.dueAt', '<', now);
+  const [rows, total] = await Promise.all([
+    q.orderBy(sql`a.due_at asc nulls last`).orderBy('a.receivedAt').orderBy('a.id').limit(page.limit).offset(page.offset).execute(),
+    q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: await items(db, strip(rows), now), total: Number(total.n), ...page };
+}
+
+export interface HolderRow {
+  assigneeId: string | null;
+  name: string | null;
+  open: number;
+  overdue: number;
+  deemedRefusals: number;
+}
+
+export interface OrganizationOverview {
+  organizationId: string;
+  byState: { state: string; open: number; overdue: number }[];
+  /** Who holds what; `assigneeId` null = not yet taken by anyone. Most overdue first. */
+  holders: HolderRow[];
+  overdue: AppealListItem[];
+}
+
+/** The head's view of an organization: who holds what, overdue by person. Heads (and the coordination centre). */
+export async function organizationOverview(db: Executor, organizationId: string, actor: Actor, now: Date): Promise<OrganizationOverview> {
+  const org = await getOrganization(db, organizationId);
+  if (!(await hasRole(db, actor, ['head', 'coordinator'], org.id))) {
+    throw forbidden('needs head of the organization', { messageKey: 'appeals:errors.needs_organization_role', params: { role: 'head' } });
+  }
+  const open = db.selectFrom('appeal').where('regionCode', '=', org.regionCode).where('organizationId', '=', org.id).where('state', 'in', [...WORK_STATES]);
+  const overdueCount = sql<number>`(count(*) filter (where due_at < ${now}))::int`;
+  const [byState, byHolder, overdueRows] = await Promise.all([
+    open.select(['state', sql<number>`count(*)::int`.as('open'), overdueCount.as('overdue')]).groupBy('state').orderBy('state').execute(),
+    open.select(['assigneeId', sql<number>`count(*)::int`.as('open'), overdueCount.as('overdue'), sql<number>`(count(*) filter (where deemed_refusal_at is not null))::int`.as('deemedRefusals')]).groupBy('assigneeId').execute(),
+    base(db).where('a.regionCode', '=', org.regionCode).where('a.organizationId', '=', org.id).where('a.state', 'in', [...WORK_STATES]).where('a.dueAt', '<', now).orderBy('a.dueAt').limit(100).execute(),
+  ]);
+  const staff = await listStaff(db, { organizationId: org.id, limit: 200 }, actor).catch(() => ({ items: [] as { id: string; displayName: string }[] }));
+  const names = new Map(staff.items.map((s) => [s.id, s.displayName]));
+  return {
+    organizationId: org.id,
+    byState,
+    holders: byHolder
+      .map((h) => ({ assigneeId: h.assigneeId, name: h.assigneeId ? (names.get(h.assigneeId) ?? null) : null, open: h.open, overdue: h.overdue, deemedRefusals: h.deemedRefusals }))
+      .sort((x, y) => y.overdue - x.overdue || y.open - x.open),
+    overdue: await items(db, strip(overdueRows), now),
+  };
+}
+
+/**
+ * The operator's caller lookup: the people with this IIN or phone (directory, in full for the
+ * operator) and their earlier appeals in the operator's region (masked like every list).
+ */
+export async function findCaller(db: Executor, q: { iin?: string; phone?: string }, actor: Actor, now: Date): Promise<{ people: PersonView[]; appeals: AppealListItem[] }> {
+  if (actor.kind !== 'staff') throw forbidden('operators only', { messageKey: 'appeals:errors.needs_operator' });
+  await assertOperator(db, actor, actor.regionCode);
+  const people = (await searchPeople(db, { ...(q.iin ? { iin: q.iin } : {}), ...(q.phone ? { phone: q.phone } : {}), limit: 10 }, actor)).items;
+  const ids = people.map((p) => p.id);
+  const phones = people.map((p) => p.phone).filter((x): x is string => !!x && !x.includes('•'));
+  let s = base(db).where('a.regionCode', '=', actor.regionCode);
+  s = s.where((eb) => eb.or([...(ids.length ? [eb('a.applicantPersonId', 'in', ids)] : []), ...(phones.length ? [eb('a.applicantPhone', 'in', phones)] : []), eb.val(false)]));
+  const rows = ids.length || phones.length ? await s.orderBy('a.receivedAt', 'desc').limit(50).execute() : [];
+  return { people, appeals: await items(db, strip(rows), now) };
+}
+
+/** Public fields only (no personal data): for Open311 and public statistics. */
+export async function listAppealsForApi(
+  db: Executor,
+  f: { regionCode: string; ids?: string[]; categoryIds?: string[]; statuses?: ('open' | 'closed')[]; from?: Date; to?: Date; limit?: number },
+): Promise<PublicAppealView[]> {
+  let q = base(db).where('a.regionCode', '=', f.regionCode);
+  if (f.ids?.length) q = q.where('a.id', 'in', f.ids);
+  if (f.categoryIds?.length) q = q.where('a.categoryId', 'in', f.categoryIds);
+  if (f.statuses?.length === 1) q = f.statuses[0] === 'open' ? q.where('a.closedAt', 'is', null) : q.where('a.closedAt', 'is not', null);
+  if (f.from) q = q.where('a.receivedAt', '>=', f.from);
+  if (f.to) q = q.where('a.receivedAt', '<=', f.to);
+  const rows = await q.orderBy('a.receivedAt', 'desc').orderBy('a.id').limit(Math.min(Math.max(f.limit ?? 1000, 1), 1000)).execute();
+  return strip(rows).map(publicView);
+}

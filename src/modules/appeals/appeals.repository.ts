@@ -1,0 +1,146 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { Appeal, AppealAttachment } from '../../platform/db/schema.generated.ts';
+import type { WorkflowCase } from '../../platform/workflow/hooks.ts';
+
+/** SQL of the appeal register. Every statement names the region (the Citus distribution key) when it can. */
+
+export type AppealRow = Omit<Selectable<Appeal>, 'extra'> & { extraText: string };
+export type NewAppeal = Insertable<Appeal>;
+export type AttachmentRow = Selectable<AppealAttachment>;
+
+function appeals(db: Executor) {
+  // json read as text: the CamelCasePlugin must not rename keys of the applicant's extra fields.
+  return db.selectFrom('appeal').selectAll().select(sql<string>`extra::text`.as('extraText'));
+}
+
+function strip(r: Selectable<Appeal> & { extraText: string }): AppealRow {
+  const { extra: _extra, ...rest } = r;
+  return rest;
+}
+
+export async function insertAppeal(trx: Executor, row: NewAppeal): Promise<void> {
+  await trx.insertInto('appeal').values(row).execute();
+}
+
+export async function findAppeal(db: Executor, regionCode: string, id: string): Promise<AppealRow | undefined> {
+  const r = await appeals(db).where('regionCode', '=', regionCode).where('id', '=', id).executeTakeFirst();
+  return r && strip(r);
+}
+
+/** By id alone (pages address appeals by id; on Citus a fan-out read). */
+export async function findAppealById(db: Executor, id: string): Promise<AppealRow | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  const r = await appeals(db).where('id', '=', id).executeTakeFirst();
+  return r && strip(r);
+}
+
+export async function findAppealBySlip(db: Executor, regionCode: string, slipNumber: string): Promise<AppealRow | undefined> {
+  const r = await appeals(db).where('regionCode', '=', regionCode).where('slipNumber', '=', slipNumber).executeTakeFirst();
+  return r && strip(r);
+}
+
+export async function lockAppeal(trx: Executor, regionCode: string, id: string): Promise<AppealRow | undefined> {
+  const r = await appeals(trx).where('regionCode', '=', regionCode).where('id', '=', id).forUpdate().executeTakeFirst();
+  return r && strip(r);
+}
+
+export async function updateAppeal(trx: Executor, regionCode: string, id: string, patch: Updateable<Appeal>): Promise<void> {
+  await trx.updateTable('appeal').set(patch).where('regionCode', '=', regionCode).where('id', '=', id).execute();
+}
+
+/** Copies what lists need from the workflow case onto the appeal row (state, owner, due instant). */
+export async function syncFromCase(trx: Executor, regionCode: string, appealId: string, c: WorkflowCase, now: Date): Promise<void> {
+  await trx
+    .updateTable('appeal')
+    .set({
+      caseId: c.id,
+      state: c.state,
+      organizationId: c.organizationId,
+      assigneeId: c.assigneeId,
+      // The legal term while it runs; otherwise the current state's own term (routing, confirmation, reconsideration).
+      dueAt: c.dueAt ?? c.stateDueAt,
+      closedAt: c.closedAt,
+      updatedAt: now,
+    })
+    .where('regionCode', '=', regionCode)
+    .where('id', '=', appealId)
+    .execute();
+}
+
+const prefixes = new Map<string, string>();
+
+/** The slip prefix of a region (`KRG`); cached, the table changes with the KATO classifier only. */
+export async function slipPrefix(db: Executor, regionCode: string): Promise<string> {
+  let p = prefixes.get(regionCode);
+  if (!p) {
+    const row = await db.selectFrom('appealRegion').select('slipPrefix').where('regionCode', '=', regionCode).executeTakeFirst();
+    p = row?.slipPrefix ?? `R${regionCode.slice(0, 2)}`;
+    prefixes.set(regionCode, p);
+  }
+  return p;
+}
+
+/** The next slip sequence value of a region and year (a PostgreSQL sequence, created on first use). */
+export async function nextSlipSeq(trx: Executor, regionCode: string, year: number): Promise<number> {
+  const r = await sql<{ n: number }>`select appeal_next_slip(${regionCode}, ${year}) as n`.execute(trx);
+  return Number(r.rows[0]!.n);
+}
+
+export async function insertAttachments(trx: Executor, rows: Insertable<AppealAttachment>[]): Promise<void> {
+  if (rows.length) await trx.insertInto('appealAttachment').values(rows).execute();
+}
+
+export async function listAttachments(db: Executor, regionCode: string, appealId: string): Promise<AttachmentRow[]> {
+  return db.selectFrom('appealAttachment').selectAll().where('regionCode', '=', regionCode).where('appealId', '=', appealId).orderBy('createdAt').orderBy('id').execute();
+}
+
+export interface DuplicateCandidate {
+  id: string;
+  slipNumber: string;
+  state: string;
+  receivedAt: Date;
+  similarity: number;
+  distanceMetres: number | null;
+}
+
+/**
+ * Open appeals of the same category near the same place, ranked by text similarity (pg_trgm).
+ * "Near": within `radiusMetres` when both have a point (a bounding box on the index, then the
+ * haversine distance), else the same KATO territory. Texts are compared through
+ * `appeal_text_key` (lower case, Cyrillic transliterated: pg_trgm under a C locale sees no
+ * trigrams in Cyrillic). Only the 200 most recent candidates
+ * are ranked, so the cost does not grow with the register.
+ */
+export async function duplicateCandidates(
+  db: Executor,
+  q: { regionCode: string; categoryId: string; territoryCode: string; lat: number | null; lon: number | null; text: string; excludeId?: string; radiusMetres: number; limit: number },
+): Promise<DuplicateCandidate[]> {
+  const near = q.lat !== null && q.lon !== null
+    ? sql<boolean>`((a.lat between ${q.lat - q.radiusMetres / 111_000} and ${q.lat + q.radiusMetres / 111_000}
+         and a.lon between ${q.lon - q.radiusMetres / (111_000 * Math.cos((q.lat * Math.PI) / 180))} and ${q.lon + q.radiusMetres / (111_000 * Math.cos((q.lat * Math.PI) / 180))})
+         or (a.lat is null and a.territory_code = ${q.territoryCode}))`
+    : sql<boolean>`a.territory_code = ${q.territoryCode}`;
+  const distance = q.lat !== null && q.lon !== null
+    ? sql<number | null>`case when a.lat is null then null else 2 * 6371000 * asin(sqrt(
+        power(sin(radians(a.lat - ${q.lat}) / 2), 2) + cos(radians(${q.lat})) * cos(radians(a.lat)) * power(sin(radians(a.lon - ${q.lon}) / 2), 2))) end`
+    : sql<number | null>`null::float8`;
+  const rows = await sql<{ id: string; slipNumber: string; state: string; receivedAt: Date; similarity: number; distanceMetres: number | null }>`
+    with candidates as (
+      select a.id, a.slip_number, a.state, a.received_at, a.text, ${distance} as distance_metres
+      from appeal a
+      where a.region_code = ${q.regionCode} and a.category_id = ${q.categoryId}
+        and a.closed_at is null and a.original_id is null
+        and a.id <> ${q.excludeId ?? '00000000-0000-0000-0000-000000000000'}::uuid
+        and ${near}
+      order by a.received_at desc
+      limit 200)
+    select id, slip_number as "slipNumber", state, received_at as "receivedAt",
+      round(similarity(appeal_text_key(text), appeal_text_key(${q.text}))::numeric, 3)::float8 as similarity,
+      round(distance_metres::numeric)::float8 as "distanceMetres"
+    from candidates
+    where distance_metres is null or distance_metres <= ${q.radiusMetres}
+    order by similarity desc, received_at desc
+    limit ${q.limit}`.execute(db.withoutPlugins());
+  return rows.rows;
+}

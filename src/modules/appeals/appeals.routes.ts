@@ -1,0 +1,170 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Executor } from '../../platform/db/database.ts';
+import { anonymousRateLimit } from '../../platform/auth/auth.routes.ts';
+import { requireActor, requireCitizen, requireStaff } from '../../platform/auth/guards.ts';
+import { readFile } from '../../platform/files/files.ts';
+import { idempotencyKeyOf, requestHash, withIdempotency } from '../../platform/http/idempotency.ts';
+import { problemResponses } from '../../platform/http/schemas.ts';
+import type { App, AppDeps } from '../../platform/http/types.ts';
+import { missingEffects } from '../../platform/workflow/hooks.ts';
+import { registerAppealActionRoutes } from './appeals.actions.routes.ts';
+import { registerAppealAdminRoutes } from './appeals.admin.routes.ts';
+import { appealsDeps, type AppealsDeps } from './appeals.deps.ts';
+import { suggestDuplicates } from './appeals.duplicates.ts';
+import { registerCitizenAppeal, registerOperatorAppeal, type Slip } from './appeals.intake.ts';
+import { INTAKE_BODY_LIMIT, multipartJson, requestIdentity } from './appeals.multipart.ts';
+import { findAttachmentFile, findCaller, getAppealPage, listInbox, listMyAppeals, organizationOverview } from './appeals.queries.ts';
+import * as repo from './appeals.repository.ts';
+import { accessTo } from './appeals.access.ts';
+import { appealProcessTemplate, ensureAppealProcessesOnce } from './appeals.rules.ts';
+import * as s from './appeals.schema.ts';
+import { forbidden, notFound } from '../../platform/http/errors.ts';
+
+const tags = ['appeals'];
+
+/**
+ * The appeals API under /api/appeals: intake (citizen, operator), reading (page, mine, inbox,
+ * overview, caller lookup), the lifecycle actions (appeals.actions.routes.ts) and the
+ * coordination centre's category tree and routing rules (appeals.admin.routes.ts). Each route
+ * owns its transaction and calls one service function. Every effect the lifecycle names is
+ * checked to exist at registration (fail fast at boot); the national process definitions are
+ * published when missing or changed before the first intake (`ensureAppealProcessesOnce`).
+ */
+export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<AppealsDeps> {
+  const { db, clock, config } = deps;
+  const appeals = appealsDeps(db, { dataDir: config.dataDir, maxBytes: config.fileMaxBytes });
+  // Fail fast at boot when the lifecycle names an effect nobody implements (the rule rows only
+  // change terms, so the template is enough to tell).
+  for (const key of Object.keys(appeals.workflow.hooks ?? {})) {
+    const missing = missingEffects(appealProcessTemplate(), appeals.workflow.hooks?.[key]);
+    if (missing.length) throw new Error(`appeal process ${key}: effects not implemented: ${missing.join(', ')}`);
+  }
+
+  const intake = async (req: FastifyRequest, scope: string, run: (trx: Executor, now: Date) => Promise<Slip>) => {
+    const key = idempotencyKeyOf(req.headers);
+    const now = clock.now();
+    await ensureAppealProcessesOnce(db, now);
+    return db.transaction().execute((trx) =>
+      withIdempotency<Slip>(trx, { scope, key, hash: requestHash(requestIdentity(req)), now }, async () => ({ statusCode: 201, body: await run(trx, now) })),
+    );
+  };
+
+  app.post(
+    '/appeals',
+    {
+      bodyLimit: INTAKE_BODY_LIMIT,
+      preValidation: multipartJson,
+      schema: {
+        tags,
+        summary: 'File an appeal (citizen); JSON or multipart with files. Returns the slip; Idempotency-Key makes retries safe',
+        headers: s.IdempotencyHeaders,
+        body: s.CitizenIntakeBody,
+        response: { 200: s.Slip, 201: s.Slip, ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireCitizen(req.actor);
+      const r = await intake(req, `appeals.intake:citizen:${actor.accountId}`, (trx, now) =>
+        registerCitizenAppeal(trx, appeals, { ...req.body, attachments: req.appealFiles ?? [] }, actor, now),
+      );
+      return reply.status(r.replayed ? 200 : r.statusCode).header('idempotent-replayed', String(r.replayed)).send(r.body);
+    },
+  );
+
+  app.post(
+    '/appeals/operator',
+    {
+      bodyLimit: INTAKE_BODY_LIMIT,
+      preValidation: multipartJson,
+      schema: {
+        tags,
+        summary: 'Register an appeal for a caller (operator of the region): by IIN, or name and phone, or anonymous',
+        headers: s.IdempotencyHeaders,
+        body: s.OperatorIntakeBody,
+        response: { 200: s.Slip, 201: s.Slip, ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireStaff(req.actor);
+      const r = await intake(req, `appeals.intake:staff:${actor.accountId}`, (trx, now) =>
+        registerOperatorAppeal(trx, appeals, { ...req.body, attachments: req.appealFiles ?? [] }, actor, now),
+      );
+      return reply.status(r.replayed ? 200 : r.statusCode).header('idempotent-replayed', String(r.replayed)).send(r.body);
+    },
+  );
+
+  app.post(
+    '/appeals/callers/search',
+    {
+      schema: {
+        tags,
+        summary: "Find a caller by IIN or phone, with their earlier appeals (operator). In a body, so the IIN never reaches a URL or a log",
+        body: s.CallerSearchBody,
+        response: { 200: s.CallerResult, ...problemResponses },
+      },
+    },
+    async (req) => findCaller(db, req.body, requireStaff(req.actor), clock.now()),
+  );
+
+  app.get(
+    '/appeals/mine',
+    { schema: { tags, summary: "The citizen's own appeals, newest first", querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) }), response: { 200: s.ListPage, ...problemResponses } } },
+    async (req) => listMyAppeals(db, requireCitizen(req.actor), req.query, clock.now()),
+  );
+
+  app.get(
+    '/appeals/inbox',
+    {
+      schema: {
+        tags,
+        summary: "An organization's work list by due instant, with working days left; filters: state, category, overdue, mine",
+        querystring: s.InboxQuery,
+        response: { 200: s.ListPage, ...problemResponses },
+      },
+    },
+    async (req) => listInbox(db, requireStaff(req.actor), req.query, clock.now()),
+  );
+
+  app.get(
+    '/appeals/organizations/:organizationId/overview',
+    { schema: { tags, summary: 'Head of an organization: open and overdue by state and by person', params: s.OrganizationParams, response: { 200: s.Overview, ...problemResponses } } },
+    async (req) => organizationOverview(db, req.params.organizationId, requireStaff(req.actor), clock.now()),
+  );
+
+  app.get(
+    '/appeals/:id',
+    { schema: { tags, summary: 'An appeal: text, applicant, attachments, deadlines, timeline and the actions open to the caller', params: s.IdParams, response: { 200: s.AppealPage, ...problemResponses } } },
+    async (req) => getAppealPage(db, appeals, req.params.id, requireActor(req.actor), clock.now()),
+  );
+
+  app.get(
+    '/appeals/:id/duplicates',
+    { schema: { tags, summary: 'Open appeals of the same category near the same place, by text similarity (staff)', params: s.IdParams, response: { 200: s.Duplicates, ...problemResponses } } },
+    async (req) => {
+      const actor = requireStaff(req.actor);
+      const a = await repo.findAppealById(db, req.params.id);
+      if (!a) throw notFound('appeal', { messageKey: 'appeals:errors.appeal_not_found' });
+      if (!(await accessTo(db, actor, a))) throw forbidden('no access', { messageKey: 'appeals:errors.no_access' });
+      return { items: await suggestDuplicates(db, a, 10) };
+    },
+  );
+
+  app.get(
+    '/appeals/:id/attachments/:attachmentId',
+    {
+      config: anonymousRateLimit(deps),
+      schema: { tags, summary: 'The file of an attachment, to those who may see the appeal', params: s.AttachmentParams, response: { 200: Type.Any({ description: 'The file' }), ...problemResponses } },
+    },
+    async (req, reply) => {
+      const f = await findAttachmentFile(db, req.params.id, req.params.attachmentId, requireActor(req.actor));
+      const { stream } = await readFile(db, { dataDir: config.dataDir }, f.fileId);
+      const name = encodeURIComponent(f.originalName);
+      return reply.type(f.mime).header('content-disposition', `attachment; filename*=UTF-8''${name}`).header('x-content-type-options', 'nosniff').send(stream);
+    },
+  );
+
+  await registerAppealActionRoutes(app, deps, appeals);
+  await registerAppealAdminRoutes(app, deps);
+  return appeals;
+}

@@ -1,0 +1,325 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../../../platform/db/database.ts';
+import { WORK_STATES } from '../appeals.views.ts';
+import type { Interval } from './reports.period.ts';
+
+/**
+ * SQL of the reports. Every query reads the cohort of one region and period — the appeals
+ * registered (receipt day, APPC art. 64) from `from` to `to` — through `appeal_report_ix`
+ * (region_code, registered_on) INCLUDE (…): an index-only range scan, the wide rows never read.
+ * Merged duplicates are left out everywhere (they follow their original's answer).
+ *
+ * Raw SQL without the CamelCasePlugin: the aliases are written as the TypeScript names.
+ */
+
+export const FIGURES = [
+  'received', 'open', 'overdue', 'escalated', 'reopened', 'deemed_refusal',
+  'answered', 'answered_on_time', 'answered_late', 'unanswered_past_term', 'ignored', 'rated', 'satisfied', 'dissatisfied',
+] as const;
+export type Figure = (typeof FIGURES)[number];
+
+export interface Cohort {
+  regionCode: string;
+  from: string;
+  to: string;
+  now: Date;
+  /** Null: every organization of the region. */
+  organizationIds: string[] | null;
+}
+
+export interface Counts {
+  received: number;
+  open: number;
+  overdue: number;
+  escalated: number;
+  reopened: number;
+  deemedRefusals: number;
+  answered: number;
+  answeredOnTime: number;
+  unansweredPastTerm: number;
+  rated: number;
+  ratingSum: number;
+  satisfied: number;
+  /** Σ working days from the receipt day to the answer, over `answered`. */
+  answerDays: number;
+}
+
+export interface SummaryRow extends Counts {
+  /** 'organization': per organization; 'bucket': per time bucket; 'total': the whole cohort. */
+  set: 'organization' | 'bucket' | 'total';
+  organizationId: string | null;
+  bucket: string | null;
+}
+
+const work = sql.join(WORK_STATES.map((s) => sql.lit(s)));
+const overdueSql = (now: Date) => sql<boolean>`(a.state in (${work}) and a.due_at < ${now})`;
+
+// "Escalated": a ladder step that notified the coordination centre (appeal_report_escalation_ix).
+const escalationFilter = sql`'coordinator' = any (notify)`;
+
+function cohortWhere(c: Cohort): RawBuilder<boolean> {
+  const orgs = c.organizationIds === null ? sql`` : sql` and a.organization_id = any (${c.organizationIds}::uuid[])`;
+  return sql<boolean>`a.region_code = ${c.regionCode} and a.registered_on between ${c.from}::date and ${c.to}::date and a.state <> 'merged'${orgs}`;
+}
+
+/** The instant from which escalations of the cohort can exist (none precedes a receipt). */
+function escalationsFrom(c: Cohort): Date {
+  return new Date(Date.parse(`${c.from}T00:00:00Z`) - 86_400_000);
+}
+
+/**
+ * Working-day ordinals: `ords[i]` = the number of working days up to and including `base + i`
+ * (the service builds it from the region's calendar). Working days between two dates are a
+ * difference of ordinals; a date outside the array takes the nearest end.
+ */
+export interface WorkingDayOrdinals {
+  base: string;
+  ords: number[];
+  timeZone: string;
+  /** 'HH:MM': the end of working hours. */
+  workEnd: string;
+}
+
+function ordinal(o: WorkingDayOrdinals, date: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`(${o.ords}::int[])[least(greatest(${date} - ${o.base}::date + 1, 1), ${o.ords.length})]`;
+}
+
+/**
+ * One pass over the cohort grouped by (organization, receipt day), then a second over those
+ * groups: per organization, per bucket and in total (grouping sets over a few thousand rows).
+ *
+ * Answer time: working days after the receipt day whose hours had ended when the answer was
+ * given (calendar.workingDaysBetween: an answer at 11:00 does not count its own day), never
+ * negative: ord(answer day) − ord(receipt day), with the answer day = the local date of
+ * (answered_at − end of working hours), not before the receipt day.
+ */
+export function summaryQuery(c: Cohort, interval: Interval, o: WorkingDayOrdinals): RawBuilder<SummaryRow & { g: number }> {
+  const answerDay = sql`greatest(((a.answered_at at time zone ${o.timeZone}) - ${o.workEnd}::interval)::date, a.registered_on)`;
+  return sql<SummaryRow & { g: number }>`
+    with esc as (
+      select distinct case_id from workflow_escalation
+      where region_code = ${c.regionCode} and ${escalationFilter} and applied_at >= ${escalationsFrom(c)}
+    ), s1 as (
+      select a.organization_id as org, a.registered_on as day,
+        count(*) as received,
+        count(*) filter (where a.closed_at is null) as open,
+        count(*) filter (where ${overdueSql(c.now)}) as overdue,
+        count(*) filter (where e.case_id is not null) as escalated,
+        count(*) filter (where a.reopen_count > 0) as reopened,
+        count(*) filter (where a.deemed_refusal_at is not null) as deemed,
+        count(*) filter (where a.answered_at is not null) as answered,
+        count(*) filter (where a.answered_at is not null and a.deemed_refusal_at is null) as on_time,
+        count(*) filter (where a.answered_at is null and (a.deemed_refusal_at is not null or ${overdueSql(c.now)})) as past_term,
+        count(a.rating) as rated,
+        coalesce(sum(a.rating), 0) as rating_sum,
+        count(*) filter (where a.rating >= 4) as satisfied,
+        coalesce(sum(${ordinal(o, answerDay)} - ${ordinal(o, sql`a.registered_on`)}) filter (where a.answered_at is not null), 0) as answer_days
+      from appeal a left join esc e on e.case_id = a.case_id
+      where ${cohortWhere(c)}
+      group by 1, 2
+    ), s2 as (
+      select s1.*, date_trunc(${interval}, s1.day::timestamp)::date as bucket from s1
+    )
+    select org as "organizationId", bucket::text as bucket, grouping(org, bucket)::int as g,
+      sum(received)::int as received, sum(open)::int as open, sum(overdue)::int as overdue, sum(escalated)::int as escalated,
+      sum(reopened)::int as reopened, sum(deemed)::int as "deemedRefusals", sum(answered)::int as answered,
+      sum(on_time)::int as "answeredOnTime", sum(past_term)::int as "unansweredPastTerm", sum(rated)::int as rated,
+      sum(rating_sum)::int as "ratingSum", sum(satisfied)::int as satisfied, sum(answer_days)::float8 as "answerDays"
+    from s2
+    group by grouping sets ((org), (bucket), ())`;
+}
+
+export async function summaryRows(db: Executor, c: Cohort, interval: Interval, o: WorkingDayOrdinals): Promise<SummaryRow[]> {
+  const r = await summaryQuery(c, interval, o).execute(db.withoutPlugins());
+  // grouping(org, bucket): 1 = bucket rolled up (per organization), 2 = org rolled up (per bucket), 3 = the total.
+  return r.rows.map(({ g, ...row }) => ({ ...row, set: g === 1 ? 'organization' : g === 2 ? 'bucket' : 'total' }));
+}
+
+export interface IgnoringRow {
+  organizationId: string;
+  /** Null in the organization's own row. */
+  assigneeId: string | null;
+  isOrganization: boolean;
+  received: number;
+  open: number;
+  overdue: number;
+  deemedRefusals: number;
+  ignored: number;
+  answered: number;
+  answeredOnTime: number;
+  unansweredPastTerm: number;
+}
+
+/** Per organization and per official (assignee): overdue now, deemed refusals, and either ("ignored"). */
+export function ignoringQuery(c: Cohort): RawBuilder<IgnoringRow & { g: number }> {
+  return sql<IgnoringRow & { g: number }>`
+    select a.organization_id as "organizationId", a.assignee_id as "assigneeId", grouping(a.assignee_id)::int as g,
+      count(*)::int as received,
+      (count(*) filter (where a.closed_at is null))::int as open,
+      (count(*) filter (where ${overdueSql(c.now)}))::int as overdue,
+      (count(*) filter (where a.deemed_refusal_at is not null))::int as "deemedRefusals",
+      (count(*) filter (where a.deemed_refusal_at is not null or ${overdueSql(c.now)}))::int as ignored,
+      (count(*) filter (where a.answered_at is not null))::int as answered,
+      (count(*) filter (where a.answered_at is not null and a.deemed_refusal_at is null))::int as "answeredOnTime",
+      (count(*) filter (where a.answered_at is null and (a.deemed_refusal_at is not null or ${overdueSql(c.now)})))::int as "unansweredPastTerm"
+    from appeal a
+    where ${cohortWhere(c)}
+    group by grouping sets ((a.organization_id), (a.organization_id, a.assignee_id))`;
+}
+
+export async function ignoringRows(db: Executor, c: Cohort): Promise<IgnoringRow[]> {
+  const r = await ignoringQuery(c).execute(db.withoutPlugins());
+  return r.rows
+    .map(({ g, ...row }) => ({ ...row, isOrganization: g === 1 }))
+    // Appeals nobody has taken yet stay in their organization's row only.
+    .filter((row) => row.isOrganization || row.assigneeId !== null);
+}
+
+export function figureSql(f: Figure, now: Date): RawBuilder<boolean> {
+  const overdue = overdueSql(now);
+  switch (f) {
+    case 'received': return sql<boolean>`true`;
+    case 'open': return sql<boolean>`a.closed_at is null`;
+    case 'overdue': return overdue;
+    case 'escalated':
+      return sql<boolean>`exists (select 1 from workflow_escalation e where e.region_code = a.region_code and e.case_id = a.case_id and 'coordinator' = any (e.notify))`;
+    case 'reopened': return sql<boolean>`a.reopen_count > 0`;
+    case 'deemed_refusal': return sql<boolean>`a.deemed_refusal_at is not null`;
+    case 'answered': return sql<boolean>`a.answered_at is not null`;
+    case 'answered_on_time': return sql<boolean>`(a.answered_at is not null and a.deemed_refusal_at is null)`;
+    case 'answered_late': return sql<boolean>`(a.answered_at is not null and a.deemed_refusal_at is not null)`;
+    case 'unanswered_past_term': return sql<boolean>`(a.answered_at is null and (a.deemed_refusal_at is not null or ${overdue}))`;
+    case 'ignored': return sql<boolean>`(a.deemed_refusal_at is not null or ${overdue})`;
+    case 'rated': return sql<boolean>`a.rating is not null`;
+    case 'satisfied': return sql<boolean>`a.rating >= 4`;
+    case 'dissatisfied': return sql<boolean>`a.rating <= 3`;
+  }
+}
+
+export interface DrillRow {
+  id: string;
+  slipNumber: string;
+  typeCode: string;
+  categoryId: string;
+  state: string;
+  organizationId: string;
+  assigneeId: string | null;
+  territoryCode: string;
+  registeredOn: string;
+  receivedAt: Date;
+  dueAt: Date | null;
+  answeredAt: Date | null;
+  closedAt: Date | null;
+  deemedRefusalAt: Date | null;
+  reopenCount: number;
+  rating: number | null;
+  isOverdue: boolean;
+}
+
+export interface DrillFilter extends Cohort {
+  figure: Figure;
+  assigneeId?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The appeals behind one figure, newest receipt first. With one organization the received_at
+ * bounds let the planner take `appeal_org_ix` (region, organization, received_at): the receipt
+ * day is never before the day received nor more than a fortnight after it (the longest run of
+ * days off is far shorter), so the bounds only narrow the scan and the registered_on test decides.
+ */
+export async function drillRows(db: Executor, f: DrillFilter): Promise<{ rows: DrillRow[]; total: number }> {
+  const one = f.organizationIds?.length === 1
+    ? sql` and a.received_at >= ${new Date(Date.parse(`${f.from}T00:00:00Z`) - 16 * 86_400_000)} and a.received_at < ${new Date(Date.parse(`${f.to}T00:00:00Z`) + 2 * 86_400_000)}`
+    : sql``;
+  const assignee = f.assigneeId ? sql` and a.assignee_id = ${f.assigneeId}::uuid` : sql``;
+  const where = sql<boolean>`${cohortWhere(f)}${one}${assignee} and ${figureSql(f.figure, f.now)}`;
+  const [rows, total] = await Promise.all([
+    sql<DrillRow>`
+      select a.id, a.slip_number as "slipNumber", a.type_code as "typeCode", a.category_id as "categoryId", a.state,
+        a.organization_id as "organizationId", a.assignee_id as "assigneeId", a.territory_code as "territoryCode",
+        a.registered_on::text as "registeredOn", a.received_at as "receivedAt", a.due_at as "dueAt", a.answered_at as "answeredAt",
+        a.closed_at as "closedAt", a.deemed_refusal_at as "deemedRefusalAt", a.reopen_count as "reopenCount", a.rating,
+        ${overdueSql(f.now)} as "isOverdue"
+      from appeal a
+      where ${where}
+      order by a.registered_on desc, a.received_at desc, a.id desc
+      limit ${f.limit} offset ${f.offset}`.execute(db.withoutPlugins()),
+    sql<{ n: number }>`select count(*)::int as n from appeal a where ${where}`.execute(db.withoutPlugins()),
+  ]);
+  return { rows: rows.rows, total: total.rows[0]?.n ?? 0 };
+}
+
+// ---------------------------------------------------------------------------------------
+// Public: only appeals whose applicants agreed, never security reports, never withdrawn,
+// merged or unconsidered ones; no personal data selected at all.
+// ---------------------------------------------------------------------------------------
+
+/** Grid of the public area: ~333 m north–south; ~320 m east–west at 50° N (Karaganda). */
+export const AREA_LAT_STEP = 0.003;
+export const AREA_LON_STEP = 0.0045;
+
+export interface PublicFilter {
+  regionCode: string;
+  from: string;
+  to: string;
+  timeZone: string;
+  categoryIds?: string[] | undefined;
+  status?: 'open' | 'closed' | undefined;
+  /** minLon, minLat, maxLon, maxLat */
+  bbox?: [number, number, number, number] | undefined;
+  withAreaOnly?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface PublicRow {
+  id: string;
+  typeCode: string;
+  categoryId: string;
+  territoryCode: string;
+  state: string;
+  organizationId: string;
+  registeredOn: string;
+  answeredOn: string | null;
+  closedOn: string | null;
+  areaLat: number | null;
+  areaLon: number | null;
+}
+
+const HIDDEN_STATES = sql.join(['withdrawn', 'merged', 'not_considered'].map((s) => sql.lit(s)));
+
+function publicWhere(f: PublicFilter): RawBuilder<boolean> {
+  const parts = [sql`a.region_code = ${f.regionCode} and a.registered_on between ${f.from}::date and ${f.to}::date
+    and a.is_public and not a.is_security_report and a.state not in (${HIDDEN_STATES})`];
+  if (f.categoryIds?.length) parts.push(sql`a.category_id = any (${f.categoryIds}::uuid[])`);
+  if (f.status === 'open') parts.push(sql`a.closed_at is null`);
+  if (f.status === 'closed') parts.push(sql`a.closed_at is not null`);
+  if (f.withAreaOnly) parts.push(sql`a.lat is not null`);
+  if (f.bbox) {
+    const [minLon, minLat, maxLon, maxLat] = f.bbox;
+    parts.push(sql`a.lat between ${minLat} and ${maxLat} and a.lon between ${minLon} and ${maxLon}`);
+  }
+  return sql<boolean>`${sql.join(parts, sql` and `)}`;
+}
+
+export async function publicRows(db: Executor, f: PublicFilter): Promise<{ rows: PublicRow[]; total: number }> {
+  const where = publicWhere(f);
+  // The exact point never leaves the database: only the centre of its grid cell.
+  const [rows, total] = await Promise.all([
+    sql<PublicRow>`
+      select a.id, a.type_code as "typeCode", a.category_id as "categoryId", a.territory_code as "territoryCode", a.state,
+        a.organization_id as "organizationId", a.registered_on::text as "registeredOn",
+        ((a.answered_at at time zone ${f.timeZone})::date)::text as "answeredOn",
+        ((a.closed_at at time zone ${f.timeZone})::date)::text as "closedOn",
+        round(((floor(a.lat / ${AREA_LAT_STEP}) + 0.5) * ${AREA_LAT_STEP})::numeric, 5)::float8 as "areaLat",
+        round(((floor(a.lon / ${AREA_LON_STEP}) + 0.5) * ${AREA_LON_STEP})::numeric, 5)::float8 as "areaLon"
+      from appeal a
+      where ${where}
+      order by a.registered_on desc, a.id desc
+      limit ${f.limit} offset ${f.offset}`.execute(db.withoutPlugins()),
+    sql<{ n: number }>`select count(*)::int as n from appeal a where ${where}`.execute(db.withoutPlugins()),
+  ]);
+  return { rows: rows.rows, total: total.rows[0]?.n ?? 0 };
+}

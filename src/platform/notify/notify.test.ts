@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../../../test/db.ts';
+import { fixedClock } from '../clock.ts';
+import { DomainError } from '../http/errors.ts';
+import { inboxAdapter, logAdapter, maskEmail, maskPhone, scrubContacts, type NoticeAdapter } from './notify.adapters.ts';
+import { deliverNotice, type DeliveryDeps } from './notify.delivery.ts';
+import { enqueueNotice, listInbox, markRead, NoticeError, renderNotice } from './notify.ts';
+import { contactsOf, jobsFor, makeAccount, REGION, testNotice } from './fixtures.test-support.ts';
+
+let tdb: TestDb;
+const clock = fixedClock('2026-03-10T05:00:00Z');
+let alice: string;
+let bob: string;
+const logLines: string[] = [];
+let deps: DeliveryDeps;
+
+beforeAll(async () => {
+  tdb = await createTestDb();
+  alice = await makeAccount(tdb.db, 'kk');
+  bob = await makeAccount(tdb.db, 'ru');
+  deps = {
+    db: tdb.db,
+    clock,
+    adapters: [inboxAdapter(tdb.db, clock), logAdapter((l) => logLines.push(l))],
+    resolveContact: contactsOf({ [alice]: { email: 'alice.sarsenova@example.kz', phone: '+77015550201' }, [bob]: {} }),
+  };
+});
+afterAll(() => tdb.close());
+
+const enqueue = (n: Parameters<typeof enqueueNotice>[1]) => tdb.db.transaction().execute((trx) => enqueueNotice(trx, n, clock.now()));
+const deliveries = (noticeId: string) =>
+  tdb.db.selectFrom('noticeDelivery').selectAll().where('noticeId', '=', noticeId).orderBy('channel').execute();
+const attempts = (noticeId: string) =>
+  tdb.db.selectFrom('noticeAttempt').selectAll().where('noticeId', '=', noticeId).orderBy('channel').orderBy('attemptNo').execute();
+
+describe('enqueueNotice (the outbox)', () => {
+  it('writes nothing when the producer\'s transaction rolls back: no notice, no delivery, no job', async () => {
+    let id = '';
+    await expect(
+      tdb.db.transaction().execute(async (trx) => {
+        id = await enqueueNotice(trx, testNotice(alice, { channels: ['inbox', 'sms'] }), clock.now());
+        throw new Error('the appeal could not be saved');
+      }),
+    ).rejects.toThrow('the appeal could not be saved');
+    expect(id).not.toBe('');
+    expect(await tdb.db.selectFrom('notice').select('id').where('id', '=', id).execute()).toEqual([]);
+    expect(await deliveries(id)).toEqual([]);
+    expect(await jobsFor(tdb.db, id)).toEqual([]);
+  });
+
+  it('commits the notice rendered in the recipient\'s language, a delivery and a job per channel', async () => {
+    const id = await enqueue(testNotice(alice, { lang: 'kk', channels: ['inbox', 'sms', 'inbox'], subject: { type: 'appeal', id: 'a-1' } }));
+    const n = await tdb.db.selectFrom('notice').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(n).toMatchObject({
+      regionCode: REGION,
+      accountId: alice,
+      lang: 'kk',
+      title: 'Ortak: тексеру хабарламасы',
+      body: 'Бұл Айгерім үшін тексеру хабарламасы. Егер оны алсаңыз, арна жұмыс істеп тұр.',
+      aboutType: 'appeal',
+      aboutId: 'a-1',
+      params: { name: 'Айгерім' },
+    });
+    expect((await deliveries(id)).map((d) => [d.channel, d.status, d.attempts])).toEqual([['inbox', 'pending', 0], ['sms', 'pending', 0]]);
+    const jobs = await jobsFor(tdb.db, id);
+    expect(jobs.map((j) => [j.data.channel, j.state])).toEqual([['inbox', 'created'], ['sms', 'created']]);
+    expect(jobs[0]!.data).toEqual({ regionCode: REGION, noticeId: id, channel: 'inbox' });
+  });
+
+  it('is idempotent by dedupe key: the same key gives the same notice and no second delivery', async () => {
+    const input = testNotice(alice, { dedupeKey: 'appeal:a-2:slip' });
+    const first = await enqueue(input);
+    const again = await enqueue({ ...input, params: { name: 'someone else' } });
+    expect(again).toBe(first);
+    // Two producers at once: one notice.
+    const [x, y] = await Promise.all([enqueue({ ...input, dedupeKey: 'appeal:a-3:slip' }), enqueue({ ...input, dedupeKey: 'appeal:a-3:slip' })]);
+    expect(x).toBe(y);
+    for (const key of ['appeal:a-2:slip', 'appeal:a-3:slip']) {
+      const rows = await tdb.db.selectFrom('notice').select('id').where('dedupeKey', '=', key).execute();
+      expect(rows).toHaveLength(1);
+      expect(await deliveries(rows[0]!.id)).toHaveLength(1);
+      expect(await jobsFor(tdb.db, rows[0]!.id)).toHaveLength(1);
+    }
+    // The key is per region.
+    expect(await enqueue({ ...input, regionCode: '710000000' })).not.toBe(first);
+  });
+
+  it('refuses what a producer must not do', async () => {
+    await expect(enqueue(testNotice(alice, { template: 'notify:notice.nonexistent' }))).rejects.toThrow(NoticeError);
+    await expect(enqueue(testNotice(alice, { params: { name: 'x', iin: '900515301234' } }))).rejects.toThrow(/personal data/);
+    await expect(enqueue(testNotice(null, { to: { phone: '+77015550201' } }))).rejects.toThrow(/inbox channel needs an account/);
+    await expect(enqueue(testNotice(null, { to: {}, channels: ['sms'] }))).rejects.toThrow(/needs an account, an e-mail or a phone/);
+    await expect(enqueue(testNotice(alice, { channels: [] }))).rejects.toThrow(NoticeError);
+    await expect(enqueue(testNotice(alice, { regionCode: '35' }))).rejects.toThrow(NoticeError);
+    expect(renderNotice('en', 'notify:notice.test', { name: 'Aigerim' }).title).toBe('Ortak: test notice');
+  });
+});
+
+describe('deliverNotice', () => {
+  it('delivers to the inbox once, however many times the job runs', async () => {
+    const id = await enqueue(testNotice(alice, { lang: 'ru' }));
+    const key = { regionCode: REGION, noticeId: id, channel: 'inbox' as const };
+    expect(await deliverNotice(deps, key)).toMatchObject({ status: 'delivered', attempt: 1, adapter: 'inbox', isFallback: false });
+    expect(await deliverNotice(deps, key)).toEqual({ status: 'done_before' });
+    // Even a run that finds the delivery not yet marked (a crash between the insert and the record) adds no second row.
+    await tdb.db.updateTable('noticeDelivery').set({ status: 'pending' }).where('noticeId', '=', id).execute();
+    expect(await deliverNotice(deps, key)).toMatchObject({ status: 'delivered', attempt: 2 });
+    const inbox = await tdb.db.selectFrom('inboxMessage').selectAll().where('noticeId', '=', id).execute();
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]).toMatchObject({ accountId: alice, title: 'Ortak: проверочное уведомление', readAt: null });
+    expect((await attempts(id)).map((a) => [a.attemptNo, a.isOk, a.adapter])).toEqual([[1, true, 'inbox'], [2, true, 'inbox']]);
+    expect(await deliverNotice(deps, { ...key, noticeId: '00000000-0000-4000-8000-000000000000' })).toEqual({ status: 'missing' });
+  });
+
+  it('records e-mail and SMS as delivered by log when their adapters are off, with contacts masked', async () => {
+    const id = await enqueue(testNotice(alice, { channels: ['email', 'sms'], lang: 'en' }));
+    logLines.length = 0;
+    for (const channel of ['email', 'sms'] as const) {
+      expect(await deliverNotice(deps, { regionCode: REGION, noticeId: id, channel })).toMatchObject({ status: 'delivered', adapter: 'log', isFallback: true });
+    }
+    expect((await deliveries(id)).map((d) => [d.channel, d.status, d.adapter, d.isFallback])).toEqual([
+      ['email', 'delivered', 'log', true],
+      ['sms', 'delivered', 'log', true],
+    ]);
+    expect(logLines).toHaveLength(2);
+    expect(logLines[0]).toContain(`[notice] ${id} channel=email to=a***@example.kz`);
+    expect(logLines[1]).toContain('to=+7********01');
+    expect(logLines[1]).toContain('subject="Ortak: test notice"');
+    for (const line of logLines) {
+      expect(line).not.toContain('alice.sarsenova');
+      expect(line).not.toContain('7015550201');
+      expect(line).not.toContain('Aigerim'); // the body (which may name the person) is not logged
+    }
+  });
+
+  it('uses raw contacts given by the producer, and fails for good when there is none', async () => {
+    const raw = await enqueue(testNotice(null, { to: { phone: '+77770001122' }, channels: ['sms'] }));
+    logLines.length = 0;
+    expect(await deliverNotice(deps, { regionCode: REGION, noticeId: raw, channel: 'sms' })).toMatchObject({ status: 'delivered' });
+    expect(logLines[0]).toContain('to=+7********22');
+    const none = await enqueue(testNotice(bob, { channels: ['sms'] }));
+    expect(await deliverNotice(deps, { regionCode: REGION, noticeId: none, channel: 'sms' })).toMatchObject({
+      status: 'failed',
+      error: 'the recipient has no phone number',
+    });
+    const [a] = await attempts(none);
+    expect(a).toMatchObject({ isOk: false, isRetryable: false, attemptNo: 1 });
+  });
+
+  it('skips a channel no adapter serves when even log is off', async () => {
+    const id = await enqueue(testNotice(alice, { channels: ['email'] }));
+    const out = await deliverNotice({ ...deps, adapters: [inboxAdapter(tdb.db, clock)] }, { regionCode: REGION, noticeId: id, channel: 'email' });
+    expect(out).toMatchObject({ status: 'skipped', adapter: 'none' });
+  });
+
+  it('retries a retryable failure up to the limit, recording every attempt, then marks it failed', async () => {
+    const flaky: NoticeAdapter = {
+      name: 'sms',
+      channel: 'sms',
+      deliver: async (_n, c) => ({ ok: false, error: `gateway busy for ${c.phone} / ${'alice.sarsenova@example.kz'}`, retryable: true }),
+    };
+    const d = { ...deps, adapters: [flaky], maxAttempts: 3 };
+    const id = await enqueue(testNotice(alice, { channels: ['sms'] }));
+    const key = { regionCode: REGION, noticeId: id, channel: 'sms' as const };
+    expect((await deliverNotice(d, key)).status).toBe('retrying');
+    expect((await deliverNotice(d, key)).status).toBe('retrying');
+    expect((await deliverNotice(d, key)).status).toBe('failed');
+    expect(await deliverNotice(d, key)).toEqual({ status: 'done_before' });
+    const rows = await attempts(id);
+    expect(rows.map((r) => [r.attemptNo, r.isOk, r.isRetryable])).toEqual([[1, false, true], [2, false, true], [3, false, true]]);
+    // Errors are stored with contacts masked.
+    expect(rows[0]!.error).toBe('gateway busy for +7********01 / a***@example.kz');
+    expect((await deliveries(id))[0]).toMatchObject({ status: 'failed', attempts: 3, lastError: 'gateway busy for +7********01 / a***@example.kz' });
+  });
+
+  it('an adapter that throws counts as a retryable failure', async () => {
+    const broken: NoticeAdapter = { name: 'smtp', channel: 'email', deliver: async () => { throw new Error('socket hang up'); } };
+    const id = await enqueue(testNotice(alice, { channels: ['email'] }));
+    expect(await deliverNotice({ ...deps, adapters: [broken] }, { regionCode: REGION, noticeId: id, channel: 'email' })).toMatchObject({
+      status: 'retrying',
+      error: 'socket hang up',
+    });
+  });
+});
+
+describe('the inbox', () => {
+  it('lists an account\'s notices newest first with the unread count; marks read only its own', async () => {
+    const carol = await makeAccount(tdb.db);
+    const dave = await makeAccount(tdb.db);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      clock.advance(60_000);
+      const id = await enqueue(testNotice(carol, { params: { name: `#${i}` } }));
+      await deliverNotice(deps, { regionCode: REGION, noticeId: id, channel: 'inbox' });
+      ids.push(id);
+    }
+    const page = await listInbox(tdb.db, carol, { limit: 2, offset: 0 });
+    expect(page).toMatchObject({ total: 3, unread: 3, limit: 2, offset: 0 });
+    expect(page.items.map((i) => i.id)).toEqual([ids[2], ids[1]]);
+    expect(page.items[0]!.body).toContain('#2');
+    expect((await listInbox(tdb.db, carol, { limit: 2, offset: 2 })).items.map((i) => i.id)).toEqual([ids[0]]);
+
+    const e = await markRead(tdb.db, dave, ids[0]!, clock.now()).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DomainError);
+    expect((e as DomainError).code).toBe('not_found');
+    expect((await listInbox(tdb.db, carol, { limit: 10, offset: 0 })).unread).toBe(3);
+
+    const first = await markRead(tdb.db, carol, ids[0]!, clock.now());
+    clock.advance(60_000);
+    const second = await markRead(tdb.db, carol, ids[0]!, clock.now());
+    expect(second.readAt).toEqual(first.readAt);
+    expect((await listInbox(tdb.db, carol, { limit: 10, offset: 0 })).unread).toBe(2);
+    expect((await listInbox(tdb.db, dave, { limit: 10, offset: 0 })).total).toBe(0);
+  });
+});
+
+describe('masking', () => {
+  it('masks phones and e-mails, also inside free text', () => {
+    expect(maskPhone('+77015550201')).toBe('+7********01');
+    expect(maskPhone('87015550201')).toBe('8********01');
+    expect(maskEmail('o.petrova@example.kz')).toBe('o***@example.kz');
+    expect(maskEmail('broken')).toBe('***');
+    expect(scrubContacts('550 5.1.1 <o.petrova@example.kz>: no such user; call +7 (701) 555-02-01')).toBe(
+      '550 5.1.1 <o***@example.kz>: no such user; call +7********01',
+    );
+  });
+});

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { Executor } from '../db/database.ts';
+import { notFound } from '../http/errors.ts';
+import { t, type Lang } from '../i18n/i18n.ts';
+import { enqueue } from '../jobs/jobs.ts';
+import { NOTICE_DELIVERY_JOB } from './notify.job.ts';
+
+/**
+ * Notices: a transactional outbox (README.md beside this file).
+ *
+ * `enqueueNotice` writes the notice, one delivery row per channel and one pg-boss job per
+ * delivery inside the producer's transaction: nothing exists unless the change commits, and
+ * nothing is sent before it does. The worker (notify.delivery.ts) delivers each at least once.
+ */
+
+export const CHANNELS = ['inbox', 'email', 'sms'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export interface NoticeInput {
+  regionCode: string;
+  /** Who receives it: an account (in-app inbox; e-mail/phone looked up by the contact resolver) or raw contacts. */
+  to: { accountId?: string | null; email?: string | null; phone?: string | null };
+  channels: Channel[];
+  lang: Lang;
+  /** Catalog key prefix, e.g. 'appeals:notice.slip_issued' → `.subject` and `.body`. */
+  template: string;
+  /** Interpolation values. No IIN/phone/address: they are stored with the notice. */
+  params: Record<string, string | number>;
+  /** What it is about (e.g. an appeal), for the inbox link. */
+  subject?: { type: string; id: string };
+  /** The same key twice in a region → one notice (idempotent producers). */
+  dedupeKey?: string;
+}
+
+// Parameter names that would put personal data into the stored notice (and its params jsonb).
+const PERSONAL_PARAM = /^(iin|bin_?iin|phone|tel|telephone|mobile|email|e_?mail|address|password)$/i;
+
+export class NoticeError extends Error {}
+
+/** Subject and body of a template in a language; a template missing from the catalog is a programming error. */
+export function renderNotice(lang: Lang, template: string, params: Record<string, string | number>): { title: string; body: string } {
+  const render = (part: 'subject' | 'body') => {
+    const key = `${template}.${part}`;
+    const text = t(lang, key, params);
+    // i18next answers a missing key with the key itself (without the namespace).
+    if (text === key || text === key.slice(key.indexOf(':') + 1)) throw new NoticeError(`notice template ${key} is missing from the catalogs`);
+    return text;
+  };
+  return { title: render('subject'), body: render('body') };
+}
+
+function check(n: NoticeInput): void {
+  if (!/^[0-9]{9}$/.test(n.regionCode)) throw new NoticeError(`regionCode must be a 9-digit KATO code, got ${JSON.stringify(n.regionCode)}`);
+  if (n.channels.length === 0) throw new NoticeError('a notice needs at least one channel');
+  for (const c of n.channels) if (!(CHANNELS as readonly string[]).includes(c)) throw new NoticeError(`unknown channel ${JSON.stringify(c)}`);
+  if (!n.to.accountId && !n.to.email && !n.to.phone) throw new NoticeError('a notice needs an account, an e-mail or a phone');
+  if (n.channels.includes('inbox') && !n.to.accountId) throw new NoticeError('the inbox channel needs an account');
+  for (const k of Object.keys(n.params)) {
+    if (PERSONAL_PARAM.test(k)) throw new NoticeError(`notice parameter "${k}" would store personal data; pass ids instead`);
+  }
+  if (n.dedupeKey !== undefined && (n.dedupeKey.length === 0 || n.dedupeKey.length > 200)) throw new NoticeError('dedupeKey must be 1..200 characters');
+}
+
+/**
+ * Writes a notice in the caller's transaction and returns its id. With a `dedupeKey` already
+ * used in the region, returns the existing notice's id and writes nothing (no second delivery).
+ * The text is rendered now, in `lang`, and stored: the inbox shows exactly what was sent.
+ */
+export async function enqueueNotice(trx: Executor, n: NoticeInput, now: Date): Promise<string> {
+  check(n);
+  const { title, body } = renderNotice(n.lang, n.template, n.params);
+  const id = randomUUID();
+  const channels = [...new Set(n.channels)];
+  const inserted = await trx
+    .insertInto('notice')
+    .values({
+      regionCode: n.regionCode,
+      id,
+      accountId: n.to.accountId ?? null,
+      email: n.to.email ?? null,
+      phone: n.to.phone ?? null,
+      lang: n.lang,
+      template: n.template,
+      params: JSON.stringify(n.params),
+      aboutType: n.subject?.type ?? null,
+      aboutId: n.subject?.id ?? null,
+      title,
+      body,
+      dedupeKey: n.dedupeKey ?? null,
+      createdAt: now,
+    })
+    .onConflict((oc) => oc.columns(['regionCode', 'dedupeKey']).where('dedupeKey', 'is not', null).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) {
+    // A concurrent producer with the same key waited on the unique index until it committed,
+    // so the row is visible to this statement.
+    const existing = await trx
+      .selectFrom('notice')
+      .select('id')
+      .where('regionCode', '=', n.regionCode)
+      .where('dedupeKey', '=', n.dedupeKey!)
+      .executeTakeFirstOrThrow();
+    return existing.id;
+  }
+  await trx
+    .insertInto('noticeDelivery')
+    .values(channels.map((channel) => ({ regionCode: n.regionCode, noticeId: id, channel, updatedAt: now })))
+    .execute();
+  for (const channel of channels) {
+    await enqueue(trx, NOTICE_DELIVERY_JOB, { regionCode: n.regionCode, noticeId: id, channel });
+  }
+  return id;
+}
+
+export interface InboxItem {
+  id: string;
+  regionCode: string;
+  title: string;
+  body: string;
+  about: { type: string; id: string } | null;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+export interface InboxPage {
+  items: InboxItem[];
+  total: number;
+  unread: number;
+  limit: number;
+  offset: number;
+}
+
+/** The account's in-app notices, newest first, with the unread count. */
+export async function listInbox(db: Executor, accountId: string, page: { limit: number; offset: number }): Promise<InboxPage> {
+  const [rows, counts] = await Promise.all([
+    db
+      .selectFrom('inboxMessage')
+      .select(['noticeId', 'regionCode', 'title', 'body', 'aboutType', 'aboutId', 'createdAt', 'readAt'])
+      .where('accountId', '=', accountId)
+      .orderBy('createdAt', 'desc')
+      .orderBy('noticeId', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    db
+      .selectFrom('inboxMessage')
+      .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.countAll<number>().filterWhere('readAt', 'is', null).as('unread')])
+      .where('accountId', '=', accountId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      id: r.noticeId,
+      regionCode: r.regionCode,
+      title: r.title,
+      body: r.body,
+      about: r.aboutType && r.aboutId ? { type: r.aboutType, id: r.aboutId } : null,
+      createdAt: new Date(r.createdAt),
+      readAt: r.readAt === null ? null : new Date(r.readAt),
+    })),
+    total: Number(counts.total),
+    unread: Number(counts.unread),
+    ...page,
+  };
+}
+
+/**
+ * Marks one of the account's notices read (idempotent: the first reading time is kept).
+ * Another account's notice is "not found", so that ids cannot be probed.
+ */
+export async function markRead(db: Executor, accountId: string, id: string, now: Date): Promise<{ id: string; readAt: Date }> {
+  const row = await db
+    .updateTable('inboxMessage')
+    .set((eb) => ({ readAt: eb.fn.coalesce('readAt', eb.val(now)) }))
+    .where('noticeId', '=', id)
+    .where('accountId', '=', accountId)
+    .returning(['noticeId', 'readAt'])
+    .executeTakeFirst();
+  if (!row || row.readAt === null) throw notFound('notice', { messageKey: 'notify:not_found' });
+  return { id: row.noticeId, readAt: new Date(row.readAt) };
+}

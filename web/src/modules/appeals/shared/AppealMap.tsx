@@ -1,0 +1,143 @@
+import 'leaflet/dist/leaflet.css';
+import './map.css';
+import { useEffect, useRef } from 'react';
+import { Box, Button, Group, Text } from '@mantine/core';
+import L from 'leaflet';
+import { useTranslation } from 'react-i18next';
+import { useWebConfig } from './queries.ts';
+import type { MapPoint } from './types.ts';
+
+/**
+ * A Leaflet map in a small React wrapper. The tile source comes from the server's settings
+ * (MAP_TILE_URL via GET /api/web-config); with none — as on offline machines — the points are
+ * drawn on a plain background with a faint grid, and nothing else on the page depends on the
+ * map: every point is also in a list beside it, and a place can always be given as a territory
+ * and an address instead of a pin. Points are SVG circles, so no marker images are fetched.
+ */
+
+export const KARAGANDA: [number, number] = [49.806, 73.085];
+
+const TONE_COLOUR: Record<NonNullable<MapPoint['tone']>, string> = {
+  open: '#0b4f8a',
+  closed: '#3f454b',
+  overdue: '#9b1c1c',
+  selected: '#9b1c1c',
+};
+
+export interface AppealMapProps {
+  /** Names the map region for screen readers. */
+  label: string;
+  points?: MapPoint[];
+  center?: [number, number];
+  zoom?: number;
+  height?: number;
+  /** Lets the user place one pin (click or tap; or the button that pins the map's centre). */
+  pick?: { value: { lat: number; lon: number } | null; onChange: (p: { lat: number; lon: number } | null) => void };
+  onPointClick?: (id: string) => void;
+  testId?: string;
+}
+
+export function AppealMap({ label, points = [], center, zoom = 12, height = 280, pick, onPointClick, testId }: AppealMapProps) {
+  const { t } = useTranslation('appealsweb');
+  const config = useWebConfig();
+  const el = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const layer = useRef<L.LayerGroup | null>(null);
+  const pickRef = useRef(pick);
+  pickRef.current = pick;
+  const clickRef = useRef(onPointClick);
+  clickRef.current = onPointClick;
+  const tileUrl = config.data?.mapTileUrl ?? null;
+  const ready = !config.isPending;
+
+  // The map itself: created once the settings are known, rebuilt when the language changes
+  // (the zoom buttons' names come from the catalog).
+  useEffect(() => {
+    if (!ready || !el.current) return;
+    const m = L.map(el.current, { zoomControl: false, attributionControl: true, center: center ?? KARAGANDA, zoom, keyboard: true });
+    L.control.zoom({ zoomInTitle: t('map.zoomIn'), zoomOutTitle: t('map.zoomOut') }).addTo(m);
+    m.attributionControl.setPrefix('<a href="https://leafletjs.com" lang="en">Leaflet</a>');
+    if (tileUrl) {
+      L.tileLayer(tileUrl, { maxZoom: 19, attribution: t('map.attribution') }).addTo(m);
+    }
+    layer.current = L.layerGroup().addTo(m);
+    m.on('click', (e: L.LeafletMouseEvent) => pickRef.current?.onChange({ lat: round(e.latlng.lat), lon: round(e.latlng.lng) }));
+    map.current = m;
+    const ro = new ResizeObserver(() => m.invalidateSize());
+    ro.observe(el.current);
+    return () => {
+      ro.disconnect();
+      m.remove();
+      map.current = null;
+      layer.current = null;
+    };
+    // The centre and zoom only set the first view; later changes must not reset the user's panning.
+  }, [ready, tileUrl, t]);
+
+  // The points (and the picked pin), redrawn when they change.
+  const pinned = pick?.value ?? null;
+  const key = JSON.stringify([points.map((p) => [p.id, p.lat, p.lon, p.tone, p.label]), pinned]);
+  useEffect(() => {
+    const m = map.current;
+    const g = layer.current;
+    if (!m || !g) return;
+    g.clearLayers();
+    const all: L.LatLngExpression[] = [];
+    for (const p of points) {
+      const c = L.circleMarker([p.lat, p.lon], { radius: 7, color: '#ffffff', weight: 2, fillColor: TONE_COLOUR[p.tone ?? 'open'], fillOpacity: 0.95 });
+      c.bindTooltip(p.label, { direction: 'top' });
+      c.on('click', () => clickRef.current?.(p.id));
+      c.addTo(g);
+      all.push([p.lat, p.lon]);
+    }
+    if (pinned) {
+      L.circleMarker([pinned.lat, pinned.lon], { radius: 10, color: '#ffffff', weight: 3, fillColor: TONE_COLOUR.selected, fillOpacity: 1 })
+        .bindTooltip(t('map.pin'), { permanent: false })
+        .addTo(g);
+    }
+    if (!center && all.length > 1) m.fitBounds(L.latLngBounds(all), { padding: [24, 24], maxZoom: 14 });
+    else if (!center && all.length === 1) m.setView(all[0]!, 13);
+  }, [key, ready, tileUrl, t]);
+
+  return (
+    <Box data-testid={testId}>
+      <div
+        ref={el}
+        role="region"
+        aria-label={label}
+        className={tileUrl ? 'appeal-map' : 'appeal-map appeal-map--plain'}
+        style={{ height, width: '100%' }}
+        data-tiles={tileUrl ? 'on' : 'off'}
+      />
+      {!tileUrl && ready && (
+        <Text size="xs" c="dimmed" mt={4}>
+          {t('map.noTiles')}
+        </Text>
+      )}
+      {pick && (
+        <Group gap="xs" mt="xs" wrap="wrap">
+          <Button
+            variant="default"
+            size="xs"
+            onClick={() => {
+              const c = map.current?.getCenter();
+              if (c) pick.onChange({ lat: round(c.lat), lon: round(c.lng) });
+            }}
+          >
+            {t('map.pinCentre')}
+          </Button>
+          {pick.value && (
+            <Button variant="subtle" size="xs" onClick={() => pick.onChange(null)}>
+              {t('map.clearPin')}
+            </Button>
+          )}
+        </Group>
+      )}
+    </Box>
+  );
+}
+
+/** Five decimals: about a metre, as precise as a finger on a phone. */
+function round(x: number): number {
+  return Math.round(x * 1e5) / 1e5;
+}
