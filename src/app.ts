@@ -14,7 +14,7 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/database.ts';
 import { pendingMigrations } from './platform/db/migrate.ts';
-import { registerProblemHandlers } from './platform/http/problem.ts';
+import { frameworkError, registerProblemHandlers } from './platform/http/problem.ts';
 import { ProblemSchema } from './platform/http/schemas.ts';
 import type { App, AppDeps } from './platform/http/types.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
@@ -58,6 +58,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     trustProxy: true,
     bodyLimit: 1_048_576,
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors: frameworkError,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 

@@ -52,8 +52,14 @@ describe('hostile input to every endpoint', () => {
             ...(op.method === 'GET' || op.method === 'DELETE' ? {} : { payload: body as object }),
           });
           if (res.statusCode >= 500) throw new Error(`${res.statusCode} for ${op.method} ${op.path} as ${who}: ${res.body.slice(0, 300)}`);
-          if (res.statusCode >= 400 && !String(res.headers['content-type'] ?? '').includes('problem+json')) {
-            throw new Error(`${res.statusCode} without problem+json for ${op.method} ${op.path}: ${res.headers['content-type']}`);
+          if (res.statusCode < 400) return;
+          const type = String(res.headers['content-type'] ?? '');
+          if (op.path.startsWith('/open311/')) {
+            // Open311 clients get the spec's error list: [{ code, description }] (JSON or XML).
+            const ok = type.includes('xml') ? res.body.includes('<errors>') : Array.isArray(res.json()) && typeof res.json()[0]?.description === 'string';
+            if (!ok) throw new Error(`${res.statusCode} not in Open311 error format for ${op.method} ${op.path}: ${res.body.slice(0, 200)}`);
+          } else if (!type.includes('problem+json')) {
+            throw new Error(`${res.statusCode} without problem+json for ${op.method} ${op.path}: ${type}`);
           }
         }),
         { numRuns: 12 },

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
+import { listAppealsForApi } from './appeals.queries.ts';
 import { PDF, png } from '../../platform/files/fixtures.test-support.ts';
 import { act, as, cat, context, file, KARAGANDA, KAZYBEK_BI, multipart, notices, ok, org, page, pothole, type Ctx } from './appeals.test-support.ts';
 
@@ -231,6 +232,10 @@ describe('anonymous appeals', () => {
     const r = await ok(ctx, 'coordinator', slip.appealId, 'forward', { recipient: 'Департамент полиции Карагандинской области', reason: 'Угроза общественной безопасности' });
     expect(r.state).toBe('forwarded');
     expect((await page(ctx, 'coordinator', slip.appealId)).forwardedTo).toBe('Департамент полиции Карагандинской области');
+    // Never in public lists (Open311 GET requests, public statistics feed).
+    const listed = await listAppealsForApi(t.testDb.db, { regionCode: '350000000' });
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.map((a) => a.slipNumber)).not.toContain(slip.slipNumber);
   });
 
   it('a caller named by IIN is not anonymous; naming someone on an anonymous appeal is refused', async () => {

@@ -270,7 +270,8 @@ export async function listAppealsForApi(
   db: Executor,
   f: { regionCode: string; ids?: string[]; categoryIds?: string[]; statuses?: ('open' | 'closed')[]; from?: Date; to?: Date; limit?: number },
 ): Promise<PublicAppealView[]> {
-  let q = base(db).where('a.regionCode', '=', f.regionCode);
+  // Reports of crimes and threats to security are never shown in public lists, whatever they contain.
+  let q = base(db).where('a.regionCode', '=', f.regionCode).where('a.isSecurityReport', '=', false);
   if (f.ids?.length) q = q.where('a.id', 'in', f.ids);
   if (f.categoryIds?.length) q = q.where('a.categoryId', 'in', f.categoryIds);
   if (f.statuses?.length === 1) q = f.statuses[0] === 'open' ? q.where('a.closedAt', 'is', null) : q.where('a.closedAt', 'is not', null);

@@ -80,3 +80,16 @@ export function registerProblemHandlers(app: FastifyInstance) {
     return send(reply, problem(req, 500, 'internal', t(lang, 'errors:internal', { requestId: req.id })));
   });
 }
+
+/**
+ * Errors Fastify raises before any route runs (a malformed URL, a path parameter over
+ * maxParamLength): the same problem+json as everything else, or the Open311 error list under
+ * /open311 (its own clients expect `[{ code, description }]`).
+ */
+export function frameworkError(err: { statusCode?: number; message: string }, req: FastifyRequest, reply: FastifyReply) {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  const lang = pickLang(req.headers['accept-language']);
+  const detail = t(lang, 'errors:validation_field', { field: '(url)', detail: err.message.slice(0, 200) });
+  if (req.url.startsWith('/open311/')) return reply.status(status).type('application/json; charset=utf-8').send([{ code: status, description: detail }]);
+  return send(reply, problem(req, status, 'validation', detail, [{ field: '(url)', message: detail }]));
+}
