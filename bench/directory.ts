@@ -161,7 +161,7 @@ async function loadCategories(c: pg.Client, orgs: Map<string, Map<OrgKey, string
       rows.push({
         id, region_code: r.code, parent_id: parent?.id ?? null, path: `{${path.join(',')}}`, code: k.code, name_kk: k.name_kk, name_ru: k.name_ru, name_en: k.name_en,
         organization_kind: k.organization_kind, target_hours: k.target_hours, is_security_report: k.is_security_report, keywords: `{${k.keywords.map((w) => `"${w}"`).join(',')}}`,
-        extra_fields: k.extra_fields, sort: k.sort, created_at: now, updated_at: now,
+        extra_fields: k.extra_fields === null ? null : (JSON.parse(k.extra_fields) as unknown), sort: k.sort, created_at: now, updated_at: now,
       });
     }
     const byCode = new Map(cats.map((k) => [k.code, ids.get(k.id)!.id]));

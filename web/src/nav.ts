@@ -37,11 +37,17 @@ export const NAV: NavEntry[] = [
   { path: '/work/inbox', labelKey: 'appealsstaff:nav.inbox', roles: ['executor', 'head'], order: 20, element: page(() => import('./modules/appeals/staff/InboxPage.tsx')) },
   { path: '/work/appeals/:id', labelKey: 'appealsstaff:nav.appeal', roles: ['executor', 'head', 'coordinator'], hidden: true, element: page(() => import('./modules/appeals/staff/AppealPage.tsx')) },
   { path: '/work/organization', labelKey: 'appealsstaff:nav.organization', roles: ['head'], order: 21, element: page(() => import('./modules/appeals/staff/HeadPage.tsx')) },
-  { path: '/coordination', labelKey: 'appealsstaff:nav.coordination', roles: ['coordinator'], order: 30, element: page(() => import('./modules/appeals/staff/CoordinationPage.tsx')) },
+  { path: '/coordination/overview', labelKey: 'appealsstaff:nav.coordination', roles: ['coordinator'], order: 30, element: page(() => import('./modules/appeals/staff/CoordinationPage.tsx')) },
   { path: '/coordination/report', labelKey: 'appealsstaff:nav.report', roles: ['coordinator'], order: 31, element: page(() => import('./modules/appeals/staff/IgnoringPage.tsx')) },
   { path: '/coordination/appeals', labelKey: 'appealsstaff:nav.coordinationAppeals', roles: ['coordinator'], order: 32, element: page(() => import('./modules/appeals/staff/CoordinationAppealsPage.tsx')) },
   { path: '/coordination/routing', labelKey: 'appealsstaff:nav.routing', roles: ['coordinator'], order: 33, element: page(() => import('./modules/appeals/staff/RoutingPage.tsx')) },
   { path: '/coordination/categories', labelKey: 'appealsstaff:nav.categories', roles: ['coordinator'], order: 34, element: page(() => import('./modules/appeals/staff/CategoriesPage.tsx')) },
+  // Appeals — citizen, operator console, public page (web/src/modules/appeals/{citizen,operator,public}/).
+  { path: '/my-appeals', labelKey: 'appealsweb:nav.mine', roles: 'citizen', order: 10, element: page(() => import('./modules/appeals/citizen/MyAppealsPage.tsx')) },
+  { path: '/new-appeal', labelKey: 'appealsweb:nav.new', roles: 'citizen', order: 11, element: page(() => import('./modules/appeals/citizen/NewAppealPage.tsx')) },
+  { path: '/my-appeals/:id', labelKey: 'appealsweb:nav.appeal', roles: 'citizen', hidden: true, element: page(() => import('./modules/appeals/citizen/MyAppealPage.tsx')) },
+  { path: '/operator', labelKey: 'appealsweb:nav.operator', roles: ['operator', 'coordinator'], order: 15, element: page(() => import('./modules/appeals/operator/OperatorPage.tsx')) },
+  { path: '/public/appeals', labelKey: 'appealsweb:nav.public', roles: 'public', order: 90, element: page(() => import('./modules/appeals/public/PublicAppealsPage.tsx')) },
 ];
 
 export function canSee(entry: Pick<NavEntry, 'roles'>, me: Me | null): boolean {

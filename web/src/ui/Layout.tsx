@@ -2,7 +2,7 @@ import { Suspense, useEffect, useRef, type MouseEvent } from 'react';
 import { AppShell, Box, Burger, Button, Divider, Group, NavLink, ScrollArea, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate, useNavigationType } from 'react-router';
 import { menuFor } from '../nav.ts';
 import { ErrorBoundary, Loading } from './ErrorDisplay.tsx';
 import { currentLang } from './i18n.ts';
@@ -42,6 +42,7 @@ export function Layout() {
   const logout = useLogout();
   const navigate = useNavigate();
   const location = useLocation();
+  const navigationType = useNavigationType();
   const [opened, { toggle, close }] = useDisclosure(false);
   const isMobile = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
   const burgerRef = useRef<HTMLButtonElement>(null);
@@ -57,9 +58,12 @@ export function Layout() {
       firstRender.current = false;
       return;
     }
+    // Redirects (session restore, guards) replace the entry: the person did not move, so focus
+    // stays where the page load put it (the skip link is still the first Tab stop).
+    if (navigationType === 'REPLACE') return;
     const timer = window.setTimeout(focusMain, 50);
     return () => window.clearTimeout(timer);
-  }, [location.pathname, close]);
+  }, [location.pathname, close, navigationType]);
 
   useEffect(() => {
     if (!opened) return;

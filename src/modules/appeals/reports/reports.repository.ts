@@ -78,6 +78,12 @@ export interface WorkingDayOrdinals {
   timeZone: string;
   /** 'HH:MM': the end of working hours. */
   workEnd: string;
+  /**
+   * UTC offset minus the end of working hours ('-13:00' for UTC+5 and 18:00), when the zone's
+   * offset is the same over the whole range (Kazakhstan keeps no summer time): then the answer
+   * day is plain arithmetic (`at time zone interval`), much cheaper per row than a zone lookup.
+   */
+  shift: string | null;
 }
 
 function ordinal(o: WorkingDayOrdinals, date: RawBuilder<unknown>): RawBuilder<number> {
@@ -94,7 +100,9 @@ function ordinal(o: WorkingDayOrdinals, date: RawBuilder<unknown>): RawBuilder<n
  * (answered_at − end of working hours), not before the receipt day.
  */
 export function summaryQuery(c: Cohort, interval: Interval, o: WorkingDayOrdinals): RawBuilder<SummaryRow & { g: number }> {
-  const answerDay = sql`greatest(((a.answered_at at time zone ${o.timeZone}) - ${o.workEnd}::interval)::date, a.registered_on)`;
+  const answerDay = o.shift
+    ? sql`greatest((a.answered_at at time zone ${o.shift}::interval)::date, a.registered_on)`
+    : sql`greatest(((a.answered_at at time zone ${o.timeZone}) - ${o.workEnd}::interval)::date, a.registered_on)`;
   return sql<SummaryRow & { g: number }>`
     with esc as (
       select distinct case_id from workflow_escalation
@@ -121,10 +129,10 @@ export function summaryQuery(c: Cohort, interval: Interval, o: WorkingDayOrdinal
       select s1.*, date_trunc(${interval}, s1.day::timestamp)::date as bucket from s1
     )
     select org as "organizationId", bucket::text as bucket, grouping(org, bucket)::int as g,
-      sum(received)::int as received, sum(open)::int as open, sum(overdue)::int as overdue, sum(escalated)::int as escalated,
-      sum(reopened)::int as reopened, sum(deemed)::int as "deemedRefusals", sum(answered)::int as answered,
-      sum(on_time)::int as "answeredOnTime", sum(past_term)::int as "unansweredPastTerm", sum(rated)::int as rated,
-      sum(rating_sum)::int as "ratingSum", sum(satisfied)::int as satisfied, sum(answer_days)::float8 as "answerDays"
+      coalesce(sum(received), 0)::int as received, coalesce(sum(open), 0)::int as open, coalesce(sum(overdue), 0)::int as overdue, coalesce(sum(escalated), 0)::int as escalated,
+      coalesce(sum(reopened), 0)::int as reopened, coalesce(sum(deemed), 0)::int as "deemedRefusals", coalesce(sum(answered), 0)::int as answered,
+      coalesce(sum(on_time), 0)::int as "answeredOnTime", coalesce(sum(past_term), 0)::int as "unansweredPastTerm", coalesce(sum(rated), 0)::int as rated,
+      coalesce(sum(rating_sum), 0)::int as "ratingSum", coalesce(sum(satisfied), 0)::int as satisfied, coalesce(sum(answer_days), 0)::float8 as "answerDays"
     from s2
     group by grouping sets ((org), (bucket), ())`;
 }
@@ -224,31 +232,51 @@ export interface DrillFilter extends Cohort {
 }
 
 /**
- * The appeals behind one figure, newest receipt first. With one organization the received_at
- * bounds let the planner take `appeal_org_ix` (region, organization, received_at): the receipt
- * day is never before the day received nor more than a fortnight after it (the longest run of
- * days off is far shorter), so the bounds only narrow the scan and the registered_on test decides.
+ * The appeals behind one figure, newest receipt day first.
+ *
+ * The page is picked by an index-only scan of `appeal_report_ix`: every filter column is in it,
+ * and so is `case_id`, which names one appeal (`appeal_case_ix` leads from it to the row). Only
+ * the page's rows are read from the heap, however many appeals of the period the figure passes
+ * over. An appeal always has its case once registered (the intake sets it in its transaction);
+ * should some have none (rows loaded from elsewhere), the count sees it and the page falls back
+ * to reading the candidates' rows — for one organization through `appeal_org_ix`, bounding
+ * `received_at` (the receipt day is never before the day received nor more than a fortnight
+ * after it).
  */
 export async function drillRows(db: Executor, f: DrillFilter): Promise<{ rows: DrillRow[]; total: number }> {
+  const assignee = f.assigneeId ? sql` and a.assignee_id = ${f.assigneeId}::uuid` : sql``;
+  const where = sql<boolean>`${cohortWhere(f)}${assignee} and ${figureSql(f.figure, f.now)}`;
+  const count = await sql<{ n: number; orphans: number }>`
+    select count(*)::int as n, (count(*) filter (where a.case_id is null))::int as orphans from appeal a where ${where}`.execute(db.withoutPlugins());
+  const { n: total, orphans } = count.rows[0] ?? { n: 0, orphans: 0 };
+  if (total === 0 || f.offset >= total) return { rows: [], total };
+  const columns = sql`a.id, a.slip_number as "slipNumber", a.type_code as "typeCode", a.category_id as "categoryId", a.state,
+    a.organization_id as "organizationId", a.assignee_id as "assigneeId", a.territory_code as "territoryCode",
+    a.registered_on::text as "registeredOn", a.received_at as "receivedAt", a.due_at as "dueAt", a.answered_at as "answeredAt",
+    a.closed_at as "closedAt", a.deemed_refusal_at as "deemedRefusalAt", a.reopen_count as "reopenCount", a.rating,
+    ${overdueSql(f.now)} as "isOverdue"`;
+  if (orphans === 0) {
+    const rows = await sql<DrillRow>`
+      with page as (
+        select a.case_id, a.registered_on from appeal a
+        where ${where}
+        order by a.registered_on desc, a.case_id desc
+        limit ${f.limit} offset ${f.offset}
+      )
+      select ${columns}
+      from page p join appeal a on a.region_code = ${f.regionCode} and a.case_id = p.case_id
+      order by p.registered_on desc, p.case_id desc`.execute(db.withoutPlugins());
+    return { rows: rows.rows, total };
+  }
   const one = f.organizationIds?.length === 1
     ? sql` and a.received_at >= ${new Date(Date.parse(`${f.from}T00:00:00Z`) - 16 * 86_400_000)} and a.received_at < ${new Date(Date.parse(`${f.to}T00:00:00Z`) + 2 * 86_400_000)}`
     : sql``;
-  const assignee = f.assigneeId ? sql` and a.assignee_id = ${f.assigneeId}::uuid` : sql``;
-  const where = sql<boolean>`${cohortWhere(f)}${one}${assignee} and ${figureSql(f.figure, f.now)}`;
-  const [rows, total] = await Promise.all([
-    sql<DrillRow>`
-      select a.id, a.slip_number as "slipNumber", a.type_code as "typeCode", a.category_id as "categoryId", a.state,
-        a.organization_id as "organizationId", a.assignee_id as "assigneeId", a.territory_code as "territoryCode",
-        a.registered_on::text as "registeredOn", a.received_at as "receivedAt", a.due_at as "dueAt", a.answered_at as "answeredAt",
-        a.closed_at as "closedAt", a.deemed_refusal_at as "deemedRefusalAt", a.reopen_count as "reopenCount", a.rating,
-        ${overdueSql(f.now)} as "isOverdue"
-      from appeal a
-      where ${where}
-      order by a.registered_on desc, a.received_at desc, a.id desc
-      limit ${f.limit} offset ${f.offset}`.execute(db.withoutPlugins()),
-    sql<{ n: number }>`select count(*)::int as n from appeal a where ${where}`.execute(db.withoutPlugins()),
-  ]);
-  return { rows: rows.rows, total: total.rows[0]?.n ?? 0 };
+  const rows = await sql<DrillRow>`
+    select ${columns} from appeal a
+    where ${where}${one}
+    order by a.registered_on desc, a.case_id desc nulls last, a.id desc
+    limit ${f.limit} offset ${f.offset}`.execute(db.withoutPlugins());
+  return { rows: rows.rows, total };
 }
 
 // ---------------------------------------------------------------------------------------

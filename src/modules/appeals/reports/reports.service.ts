@@ -88,13 +88,14 @@ async function periodOf(db: Executor, regionCode: string, input: PeriodInput, no
 }
 
 /**
- * Working-day ordinals from the day before the period to a year past today (answers come after
- * the receipt, never after now): from the region's production calendar; outside its seeded
- * years, Monday–Friday.
+ * Working-day ordinals from the day before the period to today (answers come after the receipt
+ * and never after now; at most two years after the period — a later answer counts as given
+ * then), from the region's production calendar; outside its seeded years, Monday–Friday.
  */
-export function workingDayOrdinals(cal: Calendar, from: string, today: string): repo.WorkingDayOrdinals {
+export function workingDayOrdinals(cal: Calendar, from: string, today: string, to: string = today): repo.WorkingDayOrdinals {
   const base = addDays(from, -1);
-  const end = addDays(today > from ? today : from, 366);
+  const latest = addDays(to, 730);
+  const end = addDays(today < to ? to : today < latest ? today : latest, 1);
   const ords: number[] = [];
   let n = 0;
   for (let d = base; d <= end; d = addDays(d, 1)) {
@@ -108,7 +109,29 @@ export function workingDayOrdinals(cal: Calendar, from: string, today: string): 
     if (working && d !== base) n++;
     ords.push(n);
   }
-  return { base, ords, timeZone: cal.timeZone, workEnd: cal.workEnd };
+  return { base, ords, timeZone: cal.timeZone, workEnd: cal.workEnd, shift: constantShift(cal, addDays(base, -16), end) };
+}
+
+/** The zone's UTC offset in minutes at an instant ('GMT+05:00' → 300). */
+function utcOffset(format: Intl.DateTimeFormat, at: Date): number {
+  const name = format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
+
+/** offset − end of working hours as an interval ('-13:00'), if the offset never changes from `from` to `to`; else null. */
+export function constantShift(cal: Pick<Calendar, 'timeZone' | 'workEnd'>, from: string, to: string): string | null {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: cal.timeZone, timeZoneName: 'longOffset' });
+  const first = utcOffset(format, new Date(`${from}T12:00:00Z`));
+  // Weekly samples find any change of offset (a summer time, a decreed zone change).
+  for (let d = from; d <= to; d = addDays(d, 7)) {
+    if (utcOffset(format, new Date(`${d}T12:00:00Z`)) !== first) return null;
+  }
+  if (utcOffset(format, new Date(`${to}T12:00:00Z`)) !== first) return null;
+  const [h, m] = cal.workEnd.split(':').map(Number) as [number, number];
+  const shift = first - (h * 60 + m);
+  const abs = Math.abs(shift);
+  return `${shift < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 function regionOf(input: ReportInput, actor: Actor): string {
@@ -164,7 +187,7 @@ export async function coordinationSummary(db: Executor, input: ReportInput, acto
 async function summaryFor(db: Executor, scope: ReportScope, input: PeriodInput, now: Date): Promise<Summary> {
   const { period, calendar, today } = await periodOf(db, scope.regionCode, input, now);
   const cohort = { regionCode: scope.regionCode, from: period.from, to: period.to, now, organizationIds: scope.organizationIds };
-  const rows = await repo.summaryRows(db, cohort, period.interval, workingDayOrdinals(calendar, period.from, today));
+  const rows = await repo.summaryRows(db, cohort, period.interval, workingDayOrdinals(calendar, period.from, today, period.to));
   const total = rows.find((r) => r.set === 'total') ?? EMPTY;
   const byBucket = new Map(rows.filter((r) => r.set === 'bucket').map((r) => [r.bucket!, r]));
   const organizations = await Promise.all(

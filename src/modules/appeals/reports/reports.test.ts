@@ -152,6 +152,13 @@ describe('coordination centre summary', () => {
     ]);
   });
 
+  it('counts answer time the same when the period reaches back across a change of UTC offset', async () => {
+    // From 2024-03-15 the ordinals start before 1 March 2024 (Almaty: UTC+6 → UTC+5): the
+    // answer day is then found through the named zone instead of a fixed offset.
+    const body = (await get(`/api/appeals/reports/summary?regionCode=${REGION}&from=2024-03-15&to=2025-03-03`, await as('coordinator'))).json() as SummaryBody;
+    expect(body.totals).toMatchObject({ received: 5, answered: 2, averageAnswerWorkingDays: 8.5 });
+  });
+
   it('counts answer time in working days exactly as the calendar does', async () => {
     const cal = await getCalendar(t.testDb.db, REGION);
     const a3 = await t.testDb.db.selectFrom('appeal').select(['receivedAt', 'answeredAt']).where('id', '=', ids.A3!).executeTakeFirstOrThrow();
@@ -170,6 +177,16 @@ describe('coordination centre summary', () => {
     expect(weekly.series.map((p) => [p.bucket, p.received])).toEqual([['2025-01-27', 0], ['2025-02-03', 4], ['2025-02-10', 0], ['2025-02-17', 0], ['2025-02-24', 0]]);
     const monthly = (await get(`/api/appeals/reports/summary?regionCode=${REGION}&from=2024-12-01&to=2025-03-31&interval=month`, h)).json() as SummaryBody;
     expect(monthly.series.map((p) => [p.bucket, p.received])).toEqual([['2024-12-01', 0], ['2025-01-01', 0], ['2025-02-01', 4], ['2025-03-01', 1]]);
+  });
+
+  it('gives zeros, not nulls, for an empty period or region', async () => {
+    const empty = (await get(`/api/appeals/reports/summary?regionCode=${REGION}&from=2024-06-01&to=2024-06-30`, await as('coordinator'))).json() as SummaryBody;
+    expect(empty.totals).toMatchObject({ received: 0, open: 0, overdue: 0, answered: 0, answeredOnTimeShare: null, averageAnswerWorkingDays: null, averageRating: null });
+    expect(empty.organizations).toEqual([]);
+    expect(empty.series).toHaveLength(30);
+    const astana = await get('/api/appeals/reports/summary?regionCode=710000000&from=2025-02-01&to=2025-02-28', await as('astana.coordinator'));
+    expect(astana.statusCode, astana.body).toBe(200);
+    expect((astana.json() as SummaryBody).totals.received).toBe(0);
   });
 
   it('defaults to the 30 days ending today in the region, and the caller\'s region', async () => {

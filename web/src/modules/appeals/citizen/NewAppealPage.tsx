@@ -133,10 +133,13 @@ export default function NewAppealPage() {
         {t('new.title')}
       </Title>
       <Box>
-        <Text size="sm" c="dimmed" id="step-progress-label">
+        <Text size="sm" c="dimmed">
           {t('new.stepOf', { n: index + 1, total: STEPS.length })}
         </Text>
-        <Progress value={((index + 1) / STEPS.length) * 100} size="sm" mt={4} aria-labelledby="step-progress-label" />
+        {/* The words above say the same; the bar is only a picture of it. */}
+        <Box aria-hidden="true" mt={4}>
+          <Progress value={((index + 1) / STEPS.length) * 100} size="sm" />
+        </Box>
       </Box>
       <form onSubmit={next} noValidate aria-labelledby="step-title">
         <Stack gap="lg">

@@ -68,6 +68,7 @@ export function toFormData(d: Draft, category: Category | undefined, lang: strin
 
 /** The server's field errors as a map; the rest (no field, or a field no step shows) as one message. */
 export function splitErrors(err: unknown): { fields: Record<string, string>; general: ApiError | undefined } {
+  if (!err) return { fields: {}, general: undefined };
   if (!(err instanceof ApiError)) return { fields: {}, general: new ApiError(0, 'unknown', String(err)) };
   const fields: Record<string, string> = {};
   for (const e of err.errors) if (stepOf(e.field)) fields[e.field] = e.message;

@@ -69,7 +69,7 @@ export function TextStep({ draft, set, error }: StepProps) {
         data-testid="appeal-text"
       />
       <Text size="xs" c="dimmed" ta="end">
-        {t('new.textCount', { count: draft.text.length, used: f.number(draft.text.length), max: f.number(TEXT_MAX) })}
+        {t('new.textCount', { used: f.number(draft.text.length), max: f.number(TEXT_MAX) })}
       </Text>
     </Stack>
   );

@@ -126,6 +126,7 @@ export function CategorySelect({
       value={value}
       onChange={onChange}
       searchable
+      selectFirstOptionOnChange
       filter={filter}
       nothingFoundMessage={t('category.nothingFound')}
       error={error}

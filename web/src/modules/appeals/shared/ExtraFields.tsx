@@ -35,6 +35,19 @@ export function cleanExtra(schema: ExtraFieldsSchema | null, values: ExtraValues
   return Object.keys(out).length ? out : undefined;
 }
 
+/** A field's label in the current language (schema texts in kk/ru/en, then the catalog, then the schema's plain text). */
+export function useExtraLabel() {
+  const { t, i18n } = useTranslation('appealsweb');
+  const f = useFormat();
+  return (name: string, p: ExtraFieldSchema | undefined): string => {
+    for (const v of [p?.['x-title'], p?.title, p?.description]) if (isLocalized(v)) return f.pick(v);
+    const key = `appealsweb:extra.${name}`;
+    if (i18n.exists(key)) return t(key);
+    const plain = [p?.title, p?.description].find((v) => typeof v === 'string');
+    return (plain as string | undefined) ?? name;
+  };
+}
+
 export function ExtraFields({
   schema,
   values,
@@ -51,15 +64,8 @@ export function ExtraFields({
 }) {
   const { t, i18n } = useTranslation('appealsweb');
   const f = useFormat();
+  const label = useExtraLabel();
   const required = new Set(schema.required ?? []);
-
-  function label(name: string, p: ExtraFieldSchema): string {
-    for (const v of [p['x-title'], p.title, p.description]) if (isLocalized(v)) return f.pick(v);
-    const key = `appealsweb:extra.${name}`;
-    if (i18n.exists(key)) return t(key);
-    const plain = [p.title, p.description].find((v) => typeof v === 'string');
-    return (plain as string | undefined) ?? name;
-  }
 
   const set = (name: string, v: unknown) => onChange({ ...values, [name]: v });
 

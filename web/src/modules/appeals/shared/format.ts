@@ -12,6 +12,15 @@ export const REGION_TIME_ZONE = 'Asia/Almaty';
 /** kk and ru as used in Kazakhstan; English with day-month order ("15 April"). */
 const LOCALES: Record<Lang, string> = { kk: 'kk-KZ', ru: 'ru-KZ', en: 'en-GB' };
 
+/**
+ * Kazakh dates are written here rather than by Intl: browsers built on a trimmed ICU (Debian's
+ * Chromium among them) claim `kk` but print "2026 M12 14". CLDR's Kazakh patterns: "2026 ж.
+ * 14 желтоқсан", "14.12.2026". Numbers in Kazakh follow the Russian conventions of the country
+ * (space between thousands, decimal comma), which every ICU has.
+ */
+const KK_MONTHS = ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан'];
+const NUMBER_LOCALES: Record<Lang, string> = { kk: 'ru-KZ', ru: 'ru-KZ', en: 'en-GB' };
+
 export function toLang(v: string | undefined): Lang {
   return v === 'kk' || v === 'en' ? v : 'ru';
 }
@@ -21,14 +30,24 @@ export function localeOf(lang: Lang): string {
 }
 
 const cache = new Map<string, Intl.DateTimeFormat>();
-function dtf(lang: Lang, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = lang + JSON.stringify(opts);
+function dtf(locale: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = locale + JSON.stringify(opts);
   let f = cache.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(LOCALES[lang], { timeZone: REGION_TIME_ZONE, ...opts });
+    f = new Intl.DateTimeFormat(locale, { timeZone: REGION_TIME_ZONE, ...opts });
     cache.set(key, f);
   }
   return f;
+}
+
+/** Year, month (1–12), day, hours and minutes of an instant in the region's time zone. */
+function regionParts(d: Date): { y: string; m: number; d: string; hh: string; mm: string } {
+  const parts = Object.fromEntries(
+    dtf('en-GB', { year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  return { y: parts.year!, m: Number(parts.month), d: String(Number(parts.day)), hh: parts.hour!, mm: parts.minute! };
 }
 
 /** A calendar day given as YYYY-MM-DD (no time zone shift: it is already the region's day). */
@@ -38,19 +57,33 @@ function dayToDate(day: string): Date {
 
 export function formatDay(value: string | Date, lang: Lang, withYear = true): string {
   const d = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? dayToDate(value) : new Date(value);
-  return dtf(lang, { day: 'numeric', month: 'long', ...(withYear ? { year: 'numeric' } : {}) }).format(d);
+  if (lang === 'kk') {
+    const p = regionParts(d);
+    return withYear ? `${p.y} ж. ${p.d} ${KK_MONTHS[p.m - 1]}` : `${p.d} ${KK_MONTHS[p.m - 1]}`;
+  }
+  return dtf(LOCALES[lang], { day: 'numeric', month: 'long', ...(withYear ? { year: 'numeric' } : {}) }).format(d);
 }
 
 export function formatDateTime(value: string | Date, lang: Lang): string {
-  return dtf(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(value));
+  const d = new Date(value);
+  if (lang === 'kk') {
+    const p = regionParts(d);
+    return `${p.y} ж. ${p.d} ${KK_MONTHS[p.m - 1]}, ${p.hh}:${p.mm}`;
+  }
+  return dtf(LOCALES[lang], { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
 }
 
 export function formatShortDate(value: string | Date, lang: Lang): string {
-  return dtf(lang, { day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(value));
+  const d = new Date(value);
+  if (lang === 'kk') {
+    const p = regionParts(d);
+    return `${p.d.padStart(2, '0')}.${String(p.m).padStart(2, '0')}.${p.y}`;
+  }
+  return dtf(LOCALES[lang], { day: '2-digit', month: '2-digit', year: 'numeric' }).format(d);
 }
 
 export function formatNumber(n: number, lang: Lang, opts: Intl.NumberFormatOptions = {}): string {
-  return new Intl.NumberFormat(LOCALES[lang], opts).format(n);
+  return new Intl.NumberFormat(NUMBER_LOCALES[lang], opts).format(n);
 }
 
 export function formatPercent(share: number | null, lang: Lang): string {

@@ -8,6 +8,7 @@ export type Localized = Record<Lang, string>;
 
 export const OPEN_STATES = ['registered', 'assigned', 'in_progress', 'awaiting_applicant', 'answered', 'reopened'] as const;
 export const CLOSED_STATES = ['closed', 'forwarded', 'not_considered', 'merged', 'withdrawn'] as const;
+export const isClosedState = (state: string): boolean => (CLOSED_STATES as readonly string[]).includes(state);
 export type AppealState = (typeof OPEN_STATES)[number] | (typeof CLOSED_STATES)[number];
 export const APPEAL_TYPES = ['statement', 'complaint', 'proposal', 'request', 'response', 'report'] as const;
 export type AppealTypeCode = (typeof APPEAL_TYPES)[number];

@@ -95,7 +95,11 @@ export function ActionForm({ id, title, intro, fields, initial = {}, submitLabel
   }
 
   const errorOf = (name: string) => missing.get(name) ?? serverMessage(name);
-  const set = (name: string, v: string) => setValues((prev) => ({ ...prev, [name]: v }));
+  const set = (name: string, v: string) => {
+    setValues((prev) => ({ ...prev, [name]: v }));
+    // A message about an empty or malformed value goes once the user changes it.
+    if (missing.has(name)) setMissing((prev) => new Map([...prev].filter(([k]) => k !== name)));
+  };
 
   return (
     <Card withBorder padding="md" radius="md" component="section" aria-labelledby={`${id}-title`}>

@@ -47,7 +47,7 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
   const staffOptions = (staff.data?.items ?? []).map((s) => ({ value: s.id, label: `${s.displayName} — ${localized(s.position)}` }));
   const reason = (label = t('form.reason')): FieldSpec => ({ name: 'reason', kind: 'textarea', label, required: true, maxLength: 2000 });
 
-  const forms: Record<Kind, { title: string; intro?: string; fields: FieldSpec[]; submit: string; send: (v: Record<string, string>, files: File[]) => Promise<void> }> = {
+  const forms: Record<Kind, { title: string; intro?: string; fields: FieldSpec[]; submit: string; aliases?: Record<string, string>; send: (v: Record<string, string>, files: File[]) => Promise<void> }> = {
     answer: {
       title: t('action.answer'),
       intro: t('action.answerIntro'),
@@ -57,6 +57,7 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
         { name: 'files', kind: 'files', label: t('form.files'), description: t('form.filesHint') },
       ],
       submit: t('action.answerSubmit'),
+      aliases: { 'input.decision': 'decision' },
       send: (v, files) => run('answer', { decision: v.decision, text: v.text }, t('done.answer'), files),
     },
     request_info: {
@@ -64,6 +65,7 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
       intro: t('action.requestInfoIntro'),
       fields: [{ name: 'question', kind: 'textarea', label: t('form.question'), required: true, maxLength: 5000 }],
       submit: t('action.send'),
+      aliases: { comment: 'question' },
       send: (v) => run('request-info', { question: v.question }, t('done.request_info')),
     },
     return: {
@@ -71,6 +73,7 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
       intro: t('action.returnIntro'),
       fields: [reason()],
       submit: t('action.returnSubmit'),
+      aliases: { comment: 'reason' },
       send: (v) => run('return', { reason: v.reason }, t('done.return')),
     },
     propose: {
@@ -78,6 +81,7 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
       intro: t('action.proposeIntro'),
       fields: [{ name: 'recipient', kind: 'text', label: t('form.recipient'), required: true, maxLength: 400 }, reason()],
       submit: t('action.proposeSubmit'),
+      aliases: { comment: 'reason' },
       send: (v) => run('return', { reason: t('action.proposeReason', { recipient: v.recipient!.trim(), reason: v.reason!.trim() }) }, t('done.propose')),
     },
     extend: {
@@ -85,6 +89,8 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
       intro: t('action.extendIntro'),
       fields: [{ name: 'newDueDate', kind: 'date', label: t('form.newDueDate'), required: true }, reason(t('form.extendReason'))],
       submit: t('action.extendSubmit'),
+      // The workflow engine names the term's input and the comment it requires.
+      aliases: { 'input.newDueDate': 'newDueDate', comment: 'reason' },
       send: (v) => run('extend', { newDueDate: v.newDueDate, reason: v.reason }, t('done.extend')),
     },
     delegate: {
@@ -100,6 +106,7 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
       title: t('action.reassign'),
       fields: [{ name: 'organizationId', kind: 'select', label: t('form.organization'), required: true, searchable: true, options: orgOptions }, reason()],
       submit: t('action.reassignSubmit'),
+      aliases: { comment: 'reason' },
       send: (v) => run('reassign', { organizationId: v.organizationId, reason: v.reason }, t('done.reassign')),
     },
     route: {
@@ -116,6 +123,7 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
       intro: t('action.forwardIntro'),
       fields: [{ name: 'recipient', kind: 'text', label: t('form.recipient'), required: true, maxLength: 500 }, reason()],
       submit: t('action.forwardSubmit'),
+      aliases: { 'input.recipient': 'recipient', comment: 'reason' },
       send: (v) => run('forward', { recipient: v.recipient, reason: v.reason }, t('done.forward')),
     },
   };
@@ -176,6 +184,7 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
               {...(forms[open].intro ? { intro: forms[open].intro } : {})}
               fields={forms[open].fields}
               submitLabel={forms[open].submit}
+              {...(forms[open].aliases ? { fieldAliases: forms[open].aliases } : {})}
               onSubmit={forms[open].send}
               onCancel={() => setOpen(null)}
             />

@@ -1,10 +1,9 @@
 import { Anchor, Card, Group, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { StatusBadge } from '../shared/StatusBadge.tsx';
-import { TimeLeft } from './Badges.tsx';
+import { StateBadge, TimeLeft } from './Badges.tsx';
 import { dateTime, localized } from './format.ts';
-import { TableRegion, useIsPhone } from './parts.tsx';
+import { NO_BREAK, TableRegion, useIsPhone } from './parts.tsx';
 import type { Category, ListItem } from './staffApi.ts';
 
 /**
@@ -22,7 +21,7 @@ export function AppealList({ items, categories, label, showAssignee, assigneeNam
   const phone = useIsPhone();
   const category = (id: string) => localized(categories.get(id)?.name);
   const link = (a: ListItem) => (
-    <Anchor component={Link} to={`/work/appeals/${a.id}`} fw={700} data-testid="appeal-link" data-slip={a.slipNumber}>
+    <Anchor component={Link} to={`/work/appeals/${a.id}`} fw={700} style={{ whiteSpace: 'nowrap' }} data-testid="appeal-link" data-slip={a.slipNumber}>
       {a.slipNumber}
     </Anchor>
   );
@@ -36,7 +35,7 @@ export function AppealList({ items, categories, label, showAssignee, assigneeNam
           <Card key={a.id} withBorder padding="sm" radius="md" component="li" data-row={a.slipNumber}>
             <Group justify="space-between" gap="xs" mb={4}>
               {link(a)}
-              <StatusBadge state={a.state} />
+              <StateBadge state={a.state} />
             </Group>
             <Text size="sm" fw={600}>
               {category(a.categoryId)}
@@ -62,7 +61,7 @@ export function AppealList({ items, categories, label, showAssignee, assigneeNam
 
   return (
     <TableRegion label={label}>
-      <Table striped highlightOnHover verticalSpacing="sm" miw={760}>
+      <Table striped highlightOnHover verticalSpacing="sm" miw={760} style={NO_BREAK}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{t('list.slip')}</Table.Th>
@@ -86,7 +85,7 @@ export function AppealList({ items, categories, label, showAssignee, assigneeNam
                 </Text>
               </Table.Td>
               <Table.Td>
-                <StatusBadge state={a.state} />
+                <StateBadge state={a.state} />
               </Table.Td>
               <Table.Td>
                 <TimeLeft dueAt={a.dueAt} isOverdue={a.isOverdue} workingDaysLeft={a.workingDaysLeft} />

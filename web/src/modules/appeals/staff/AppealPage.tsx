@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Anchor, Box, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -5,17 +6,16 @@ import { Loading, ProblemAlert } from '../../../ui/ErrorDisplay.tsx';
 import { usePageTitle } from '../../../ui/page.ts';
 import { AppealMap } from '../shared/AppealMap.tsx';
 import { AttachmentList } from '../shared/AttachmentList.tsx';
-import { StatusBadge } from '../shared/StatusBadge.tsx';
 import { Timeline } from '../shared/Timeline.tsx';
 import type { TimelineEntry } from '../shared/types.ts';
 import { AppealActions } from './AppealActions.tsx';
-import { TimeLeft } from './Badges.tsx';
+import { StateBadge, TimeLeft } from './Badges.tsx';
 import { dateTime, day, localized } from './format.ts';
 import { Section } from './parts.tsx';
 import { useAppeal, useStaff, type AppealPage as Appeal } from './staffApi.ts';
 
 /** A label and its value, as a row of a description list. */
-function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
     <div>
       <Text component="dt" size="sm" c="dimmed">
@@ -103,13 +103,13 @@ export default function AppealPage() {
           {t('appeal.title', { slip: a.slipNumber })}
         </Title>
         <Group gap="xs" mt="xs" wrap="wrap">
-          <StatusBadge state={a.state} />
+          <StateBadge state={a.state} />
           <TimeLeft dueAt={a.dueAt} workingDaysLeft={a.workingDaysLeft} closedAt={a.closedAt} withDate />
           {a.isSecurityReport && <Text fw={700} c="red.9">{t('appeal.security')}</Text>}
         </Group>
       </div>
 
-      <Grid gutter="md">
+      <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="md">
             <Section id="text-title" title={t('appeal.text')}>

@@ -4,9 +4,9 @@ import { Link, useSearchParams } from 'react-router';
 import { Loading, ProblemAlert } from '../../../ui/ErrorDisplay.tsx';
 import { usePageTitle } from '../../../ui/page.ts';
 import { useSession } from '../../../ui/session.ts';
-import { StatusBadge, ToneBadge } from '../shared/StatusBadge.tsx';
+import { Pill, StateBadge } from './Badges.tsx';
 import { dateTime, day, localized } from './format.ts';
-import { Pager, TableRegion, useIsPhone } from './parts.tsx';
+import { NO_BREAK, Pager, TableRegion, useIsPhone } from './parts.tsx';
 import { PeriodForm, usePeriod } from './PeriodForm.tsx';
 import { useDrill, useOrganizations, type DrillItem } from './staffApi.ts';
 
@@ -14,7 +14,7 @@ const FIGURES = ['open', 'overdue', 'escalated', 'reopened', 'deemed_refusal', '
 
 function Due({ a }: { a: DrillItem }) {
   const { t } = useTranslation('appealsstaff');
-  if (a.isOverdue) return <ToneBadge tone="red">{`‼ ${t('urgency.overdue')} · ${dateTime(a.dueAt)}`}</ToneBadge>;
+  if (a.isOverdue) return <Pill tone="red" urgency="overdue" testId="time-left">{`! ${t('urgency.overdue')} · ${dateTime(a.dueAt)}`}</Pill>;
   return <Text size="sm">{a.dueAt ? dateTime(a.dueAt) : '—'}</Text>;
 }
 
@@ -46,7 +46,7 @@ export default function CoordinationAppealsPage() {
   const orgs = useOrganizations(me?.regionCode);
   const orgOptions = [{ value: '', label: t('coordAppeals.allOrganizations') }, ...(orgs.data?.items ?? []).map((o) => ({ value: o.id, label: localized(o.name) }))];
   const link = (a: DrillItem) => (
-    <Anchor component={Link} to={`/work/appeals/${a.id}`} fw={700} data-testid="appeal-link" data-slip={a.slipNumber}>
+    <Anchor component={Link} to={`/work/appeals/${a.id}`} fw={700} style={{ whiteSpace: 'nowrap' }} data-testid="appeal-link" data-slip={a.slipNumber}>
       {a.slipNumber}
     </Anchor>
   );
@@ -93,7 +93,7 @@ export default function CoordinationAppealsPage() {
             <Card key={a.id} withBorder padding="sm" component="li" data-row={a.slipNumber}>
               <Group justify="space-between" gap="xs" mb={4}>
                 {link(a)}
-                <StatusBadge state={a.state} />
+                <StateBadge state={a.state} />
               </Group>
               <Text size="sm" fw={600}>{localized(a.categoryName)}</Text>
               <Text size="sm">{localized(a.organizationName)}</Text>
@@ -106,7 +106,7 @@ export default function CoordinationAppealsPage() {
         </Stack>
       ) : (
         <TableRegion label={t('coordAppeals.title')}>
-          <Table striped verticalSpacing="sm" miw={820}>
+          <Table striped verticalSpacing="sm" miw={820} style={NO_BREAK}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">{t('list.slip')}</Table.Th>
@@ -123,7 +123,7 @@ export default function CoordinationAppealsPage() {
                   <Table.Td>{link(a)}</Table.Td>
                   <Table.Td>{localized(a.categoryName)}</Table.Td>
                   <Table.Td>{localized(a.organizationName)}</Table.Td>
-                  <Table.Td><StatusBadge state={a.state} /></Table.Td>
+                  <Table.Td><StateBadge state={a.state} /></Table.Td>
                   <Table.Td>{day(a.registeredOn)}</Table.Td>
                   <Table.Td><Due a={a} /></Table.Td>
                 </Table.Tr>

@@ -16,6 +16,21 @@ import { useRegionMap, useSummary, type Summary } from './staffApi.ts';
 
 /** The figures of the summary, in the order the coordination centre reads them. */
 export const FIGURE_KEYS = ['open', 'overdue', 'escalated', 'reopened', 'deemedRefusals'] as const;
+/**
+ * The first view of the region map, worked out from the points: the shared map would otherwise
+ * fit them with an animation, and leaving the page mid-animation breaks Leaflet. Web Mercator
+ * at zoom z spans 360° over 256·2^z pixels; sized for a 320 × 300 px box, so a phone shows all.
+ */
+export function viewOf(points: { lat: number; lon: number }[]): { center: [number, number]; zoom: number } | null {
+  if (!points.length) return null;
+  const lats = points.map((p) => p.lat);
+  const lons = points.map((p) => p.lon);
+  const [s, n, w, e] = [Math.min(...lats), Math.max(...lats), Math.min(...lons), Math.max(...lons)];
+  const span = Math.max(e - w, (n - s) * 1.6, 0.02);
+  const zoom = Math.max(4, Math.min(13, Math.floor(Math.log2(((320 / 256) * 360) / (span * 1.2)))));
+  return { center: [(s + n) / 2, (w + e) / 2], zoom };
+}
+
 /** Colours of the series: distinct in hue and lightness, each also named in the legend. */
 const SERIES = [
   { key: 'received', colour: '#1c5fa8', type: 'bar' },
@@ -32,7 +47,7 @@ function useChartOption(s: Summary | undefined, t: (k: string) => string, lang: 
       textStyle: { fontFamily: 'system-ui, sans-serif', color: '#1f2328' },
       tooltip: { trigger: 'axis' },
       legend: { top: 0, textStyle: { color: '#1f2328', fontSize: 13 } },
-      grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: 56, bottom: 8 },
       xAxis: { type: 'category', data: s.series.map((b) => shortDay(b.bucket)), axisLabel: { color: '#3f454b', hideOverlap: true } },
       yAxis: { type: 'value', minInterval: 1, axisLabel: { color: '#3f454b' } },
       series: SERIES.map((x) => ({
@@ -70,6 +85,7 @@ export default function CoordinationPage() {
     tone: f.properties.status === 'open' ? ('open' as const) : ('closed' as const),
   }));
   const openPoints = points.filter((p) => p.tone === 'open').length;
+  const view = viewOf(points);
 
   return (
     <Stack gap="md">
@@ -118,7 +134,16 @@ export default function CoordinationPage() {
           {t('coord.mapIntro')}
         </Text>
         {map.error && <ProblemAlert error={map.error} />}
-        <AppealMap label={t('coord.map')} points={points} zoom={8} height={340} testId="region-map" />
+        {map.data && (
+          <AppealMap
+            key={JSON.stringify(view)}
+            label={t('coord.map')}
+            points={points}
+            {...(view ? { center: view.center, zoom: view.zoom } : { zoom: 8 })}
+            height={340}
+            testId="region-map"
+          />
+        )}
         {map.data && (
           <Text size="sm" c="dimmed" mt="xs" data-testid="map-summary">
             {t('coord.mapSummary', { count: points.length, open: num(openPoints), closed: num(points.length - openPoints) })}

@@ -5,11 +5,11 @@ import { useSearchParams } from 'react-router';
 import { Loading, ProblemAlert } from '../../../ui/ErrorDisplay.tsx';
 import { usePageTitle } from '../../../ui/page.ts';
 import { useSession } from '../../../ui/session.ts';
-import { StatusBadge } from '../shared/StatusBadge.tsx';
+import { StateBadge } from './Badges.tsx';
 import { AppealList } from './AppealList.tsx';
 import { localized, num } from './format.ts';
 import { organizationsWith, WORK_STATES } from './InboxPage.tsx';
-import { FigureTile, Pager, Section } from './parts.tsx';
+import { FigureTile, NO_BREAK, Pager, Section } from './parts.tsx';
 import { useCategories, useInbox, useOrganizations, useOverview, useStaff } from './staffApi.ts';
 
 /**
@@ -72,7 +72,7 @@ export default function HeadPage() {
       {overview.isPending && organizationId ? <Loading /> : null}
       {o && totals && (
         <>
-          <Grid gutter="sm">
+          <Grid gap="sm">
             <Grid.Col span={{ base: 6, sm: 4 }}>
               <FigureTile label={t('fig.open')} value={totals.open} testId="head-open" />
             </Grid.Col>
@@ -83,10 +83,10 @@ export default function HeadPage() {
               <FigureTile label={t('fig.deemedRefusals')} value={deemed} testId="head-deemed" tone="alert" />
             </Grid.Col>
           </Grid>
-          <Grid gutter="md">
+          <Grid gap="md">
             <Grid.Col span={{ base: 12, md: 6 }}>
               <Section id="by-person" title={t('head.byPerson')}>
-                <Table verticalSpacing="xs" data-testid="by-person">
+                <Table verticalSpacing="xs" style={NO_BREAK} data-testid="by-person">
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th scope="col">{t('head.person')}</Table.Th>
@@ -111,7 +111,7 @@ export default function HeadPage() {
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 6 }}>
               <Section id="by-state" title={t('head.byState')}>
-                <Table verticalSpacing="xs" data-testid="by-state">
+                <Table verticalSpacing="xs" style={NO_BREAK} data-testid="by-state">
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th scope="col">{t('list.state')}</Table.Th>
@@ -123,7 +123,7 @@ export default function HeadPage() {
                     {o.byState.map((s) => (
                       <Table.Tr key={s.state}>
                         <Table.Th scope="row" fw={500}>
-                          <StatusBadge state={s.state} />
+                          <StateBadge state={s.state} />
                         </Table.Th>
                         <Table.Td ta="end">{num(s.open)}</Table.Td>
                         <Table.Td ta="end" fw={s.overdue ? 700 : 400} c={s.overdue ? 'red.9' : undefined}>
@@ -151,7 +151,7 @@ export default function HeadPage() {
               value={state ?? ''}
               onChange={(v) => set({ state: v ?? undefined })}
               allowDeselect={false}
-              w={220}
+              w={{ base: '100%', sm: 260 }}
             />
           }
         >

@@ -7,7 +7,7 @@ import { currentLang } from '../../../ui/i18n.ts';
 import { usePageTitle } from '../../../ui/page.ts';
 import { localized, num, percent } from './format.ts';
 import { drillLink } from './links.ts';
-import { Section, TableRegion, useIsPhone } from './parts.tsx';
+import { NO_BREAK, Section, TableRegion, useIsPhone } from './parts.tsx';
 import { PeriodForm, usePeriod } from './PeriodForm.tsx';
 import { useIgnoring, type IgnoringRow, type ReportPeriod } from './staffApi.ts';
 
@@ -73,7 +73,7 @@ function Ranking({ rows, label, nameHeader, period, testId }: { rows: Row[]; lab
   }
   return (
     <TableRegion label={label}>
-      <Table striped verticalSpacing="xs" miw={820} data-testid={testId}>
+      <Table striped verticalSpacing="xs" miw={820} style={NO_BREAK} data-testid={testId}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col" ta="end">{t('report.rankHeader')}</Table.Th>

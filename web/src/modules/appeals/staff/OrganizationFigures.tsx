@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { drillLink } from './links.ts';
 import { localized, num, percent } from './format.ts';
-import { TableRegion, useIsPhone } from './parts.tsx';
+import { NO_BREAK, TableRegion, useIsPhone } from './parts.tsx';
 import type { ReportPeriod, Summary } from './staffApi.ts';
 
 const COLUMNS = ['received', 'open', 'overdue', 'escalated', 'reopened', 'deemedRefusals'] as const;
@@ -77,7 +77,7 @@ export function OrganizationFigures({ rows, period }: { rows: Summary['organizat
 
   return (
     <TableRegion label={t('coord.byOrganization')}>
-      <Table striped verticalSpacing="xs" miw={860} data-testid="org-table">
+      <Table striped verticalSpacing="xs" miw={860} style={NO_BREAK} data-testid="org-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{t('fig.organization')}</Table.Th>

@@ -7,7 +7,7 @@ import { useSession } from '../../../ui/session.ts';
 import { ActionForm } from './ActionForm.tsx';
 import { categoryOptions, categoryPath, useAdminWrite, useAllCategories, useRoutingRules } from './adminApi.ts';
 import { localized } from './format.ts';
-import { Section, TableRegion, useIsPhone } from './parts.tsx';
+import { NO_BREAK, Section, TableRegion, useIsPhone } from './parts.tsx';
 import { RoutePreview } from './RoutePreview.tsx';
 import { useOrganizations, type RoutingRule } from './staffApi.ts';
 
@@ -126,7 +126,7 @@ export default function RoutingPage() {
           </Stack>
         ) : (
           <TableRegion label={t('routing.title')}>
-            <Table striped verticalSpacing="xs" miw={760}>
+            <Table striped verticalSpacing="xs" miw={760} style={NO_BREAK}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">{t('appeal.category')}</Table.Th>

@@ -69,6 +69,9 @@ export function Section({ id, title, children, actions }: { id: string; title: s
   );
 }
 
+/** Words in a table break at spaces, not mid-word: the table keeps its width and scrolls in its region. */
+export const NO_BREAK = { overflowWrap: 'normal' } as const;
+
 /** A wide table keeps to its own region and scrolls there, never the page (keyboard-reachable). */
 export function TableRegion({ label, children }: { label: string; children: ReactNode }) {
   return (

@@ -1,0 +1,467 @@
+/**
+ * `npm run bench` — the appeals path measured against the machine's own PostgreSQL limit.
+ *
+ *   npm run bench                                   1,000,000 appeals, 10 s per scenario, 16 connections
+ *   npm run bench -- --appeals 200000 --duration 5
+ *   npm run bench -- --ten-million                  10,000,000 appeals
+ *   npm run bench -- --smoke                        2,000 appeals, 2 s per scenario (what npm test runs)
+ *
+ * Options: --appeals N, --ten-million, --duration S, --connections C, --warmup S (not counted,
+ * default 2; 1 with --smoke), --pgbench-seconds S (default 10), --only intake,sweep,… ,
+ * --out DIR (default bench/results), --data-dir DIR (the embedded cluster's directory; given
+ * explicitly it is kept, and a database loaded there before is reused), --keep, --cpu-prof
+ * (writes the server's V8 CPU profile to the output directory), --trace (writes the queries one
+ * operation of each scenario sends, trace-<scenario>.txt in the output directory),
+ * --no-closed-history (closed appeals get no workflow history rows: no scenario reads them, and
+ * the database is ~40 % smaller — for 10 M on a small disk), --try inbox-index,calendar-revision-cache
+ * (simulates proposed changes for the run, without changing src/; see bench/README.md).
+ *
+ * On the embedded PostgreSQL 17 by default (a throwaway cluster in .test-data/bench-<pid>,
+ * default settings: durability untouched), or on DATABASE_URL (an empty database, or one this
+ * bench loaded before). See bench/README.md.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { embeddedBinDir, freePort, removeClusterDir, startCluster, withDatabase, type Cluster } from '../src/platform/db/cluster.ts';
+import { createDb } from '../src/platform/db/database.ts';
+import { Client } from './http.ts';
+import { loadData, type LoadInfo } from './load.ts';
+import { runPgbench, type PgbenchResult } from './pgbench.ts';
+import { prepareFixtures, probe, runHttpScenario, runLifecycle, type Fixtures, type HttpScenario, type ScenarioResult } from './scenarios.ts';
+import { runSweepScenario } from './sweep.ts';
+
+export const SCENARIOS = ['intake', 'lifecycle', 'inbox', 'coordinator_summary', 'public_stats', 'open311_list', 'sweep'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Options {
+  appeals: number;
+  duration: number;
+  connections: number;
+  warmup: number;
+  pgbenchSeconds: number;
+  pgbenchClients: number;
+  smoke: boolean;
+  only: ScenarioName[];
+  out: string;
+  dataDir: string | undefined;
+  keep: boolean;
+  cpuProf: boolean;
+  trace: boolean;
+  /** Workflow history rows for closed appeals too (no scenario reads them; ~40 % of the size). */
+  closedHistory: boolean;
+  /** Proposed changes simulated for this run (bench/README.md, "Trying a proposal"). */
+  tryChanges: TryChange[];
+}
+
+export const TRY_CHANGES = ['inbox-index', 'calendar-revision-cache'] as const;
+export type TryChange = (typeof TRY_CHANGES)[number];
+
+/** The proposed inbox index (bench/README.md), created for the run and dropped after it. */
+const INBOX_INDEX = `create index if not exists bench_try_appeal_work_ix on appeal (region_code, organization_id, due_at, received_at, id)
+  where state in ('registered', 'assigned', 'in_progress', 'awaiting_applicant', 'reopened')`;
+
+export function parseOptions(argv: string[]): Options {
+  const opts: Options = {
+    appeals: 1_000_000, duration: 10, connections: 16, warmup: 2, pgbenchSeconds: 10, pgbenchClients: 8, smoke: false,
+    only: [...SCENARIOS], out: path.join(ROOT, 'bench/results'), dataDir: undefined, keep: false, cpuProf: false, trace: false, closedHistory: true, tryChanges: [],
+  };
+  const set = new Set<string>();
+  const num = (name: string, v: string | undefined): number => {
+    const n = Number((v ?? '').replace(/[_,]/g, ''));
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number, got "${v ?? ''}"`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++i];
+    set.add(flag);
+    switch (flag) {
+      case '--appeals': opts.appeals = Math.round(num(flag, value())); break;
+      case '--ten-million': opts.appeals = 10_000_000; break;
+      case '--duration': opts.duration = num(flag, value()); break;
+      case '--connections': opts.connections = Math.round(num(flag, value())); break;
+      case '--warmup': opts.warmup = Number(value()); break;
+      case '--pgbench-seconds': opts.pgbenchSeconds = Math.round(num(flag, value())); break;
+      case '--smoke': opts.smoke = true; break;
+      case '--only': {
+        const names = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = names.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
+        if (bad.length) throw new Error(`--only: unknown scenario ${bad.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+        opts.only = names as ScenarioName[];
+        break;
+      }
+      case '--out': opts.out = path.resolve(value() ?? ''); break;
+      case '--data-dir': opts.dataDir = path.resolve(value() ?? ''); break;
+      case '--keep': opts.keep = true; break;
+      case '--cpu-prof': opts.cpuProf = true; break;
+      case '--trace': opts.trace = true; break;
+      case '--no-closed-history': opts.closedHistory = false; break;
+      case '--try': {
+        const names = (value() ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+        const bad = names.filter((n) => !(TRY_CHANGES as readonly string[]).includes(n));
+        if (bad.length) throw new Error(`--try: unknown change ${bad.join(', ')} (known: ${TRY_CHANGES.join(', ')})`);
+        opts.tryChanges = names as TryChange[];
+        break;
+      }
+      case '--help':
+      case '-h':
+        process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]!.replace(/^\/\*\*?|^ \* ?/gm, '') + '\n');
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${flag} (see --help)`);
+    }
+  }
+  if (opts.smoke) {
+    if (!set.has('--appeals') && !set.has('--ten-million')) opts.appeals = 2_000;
+    if (!set.has('--duration')) opts.duration = 2;
+    if (!set.has('--connections')) opts.connections = 4;
+    if (!set.has('--warmup')) opts.warmup = 1;
+    if (!set.has('--pgbench-seconds')) opts.pgbenchSeconds = 2;
+  }
+  return opts;
+}
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return dirty ? `${head}-dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Server {
+  url: string;
+  pid: number;
+  /** Notices the `log` notify adapter wrote (delivered in the background while the scenarios ran). */
+  noticesLogged(): number;
+  /** RSS right after start (before any request). */
+  idleRssMb: number;
+  /** The highest RSS sampled since resetWindow(). */
+  windowPeakMb(): number;
+  resetWindow(): void;
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** The server under test in production mode, in a child process (bench/server.ts). */
+async function startServer(databaseUrl: string, opts: Options, workDir: string): Promise<Server> {
+  const port = await freePort();
+  const args = [...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.out] : []), '--import', 'tsx', path.join(ROOT, 'bench/server.ts')];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: workDir,
+      SEED_DEMO: 'false',
+      BENCH_TRY: opts.tryChanges.join(','),
+      // Many simulated users sign in from one address, and the public scenarios come from it too.
+      LOGIN_RATE_LIMIT: '100000',
+      ANON_RATE_LIMIT: '1000000',
+    },
+  });
+  // The server's own output: warnings and errors (pino, LOG_LEVEL=warn) and its log lines; the
+  // notices the `log` adapter records (NOTIFY_CHANNELS default) are counted, not shown.
+  let shown = 0;
+  let notices = 0;
+  const relay = (b: Buffer) => {
+    for (const line of b.toString().split('\n').filter(Boolean)) {
+      if (/^ready \d+/.test(line)) continue;
+      if (line.includes('[notice]')) {
+        notices++;
+        continue;
+      }
+      if (shown++ < 40) log(`  [server] ${line.replace(/^\[server\] /, '').slice(0, 600)}`);
+      else if (shown === 42) log('  [server] … (further server output not shown)');
+    }
+  };
+  child.stderr?.on('data', relay);
+  child.stdout?.on('data', relay);
+  let exited = false;
+  const exitedP = new Promise<void>((resolve) => child.on('exit', () => { exited = true; resolve(); }));
+  await new Promise<void>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('the server did not start within 120 s')), 120_000);
+    child.stdout?.on('data', (b: Buffer) => {
+      buf += b.toString();
+      if (/^ready \d+/m.test(buf)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the server exited (code ${code}) before it was ready`)); });
+  });
+  let peak = 0;
+  let window = 0;
+  const idleRssMb = procStatus(child.pid!, 'VmRSS');
+  const sampler = setInterval(() => {
+    const rss = procStatus(child.pid!, 'VmRSS');
+    peak = Math.max(peak, rss);
+    window = Math.max(window, rss);
+  }, 200);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    peakRssMb: () => Math.max(peak, procStatus(child.pid!, 'VmHWM')),
+    noticesLogged: () => notices,
+    idleRssMb,
+    windowPeakMb: () => Math.max(window, procStatus(child.pid!, 'VmRSS')),
+    resetWindow: () => { window = 0; },
+    async stop() {
+      clearInterval(sampler);
+      peak = Math.max(peak, procStatus(child.pid!, 'VmHWM'));
+      if (!exited) child.kill('SIGTERM');
+      const t = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 20_000);
+      await exitedP;
+      clearTimeout(t);
+    },
+  };
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * Refuses to start a load the disk cannot hold (measured: 4.2 GB per million appeals with all
+ * history, 2.7 GB without the closed appeals' history; plus staging and sort space while loading).
+ */
+function checkDisk(dataDir: string, opts: Options): void {
+  const st = fs.statfsSync(path.dirname(dataDir));
+  const free = st.bavail * st.bsize;
+  const need = (opts.appeals / 1e6) * (opts.closedHistory ? 4.2 : 2.7) * 1.4 * 1024 ** 3;
+  if (need > free * 0.8) {
+    throw new Error(`${opts.appeals.toLocaleString('en')} appeals need about ${Math.round(need / 1024 ** 3)} GB while loading; ${Math.round(free / 1024 ** 3)} GB are free under ${path.dirname(dataDir)}` +
+      (opts.closedHistory ? ' (--no-closed-history needs about a third less)' : ''));
+  }
+}
+
+/** One operation of each scenario with the server's query trace on: the round trips, in order. */
+async function traceScenarios(client: Client, names: ScenarioName[], f: Fixtures, out: string): Promise<void> {
+  fs.mkdirSync(out, { recursive: true });
+  for (const name of names) {
+    // Twice: the first operation also fills the server's caches (calendar, definitions, prefixes).
+    let queries: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      await client.request('POST', '/__bench/trace');
+      if (name === 'lifecycle') await runLifecycle({ baseUrl: '', connections: 1, duration: 0, warmup: 0 }, client, { ...f, workers: f.workers.slice(0, 1) }, async () => {}, 1);
+      else await probe(client, name as HttpScenario, f);
+      queries = (await client.request<{ queries: string[] }>('GET', '/__bench/trace')).body.queries;
+    }
+    fs.writeFileSync(path.join(out, `trace-${name}.txt`), queries.map((q, i) => `${String(i + 1).padStart(3)}  ${q}`).join('\n') + '\n');
+    log(`  trace ${name}: ${queries.length} queries (trace-${name}.txt)`);
+  }
+}
+
+function table(results: Record<string, ScenarioResult>, pgbenchTps: number): string {
+  const head = ['scenario', 'rps', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', '× pgbench'];
+  const rows = Object.entries(results).map(([name, r]) => [name, String(r.rps), String(r.p50_ms), String(r.p95_ms), String(r.p99_ms), String(r.errors), String(r2(r.rps / pgbenchTps))]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const opts = parseOptions(argv);
+  const loadStart = os.loadavg();
+  const started = new Date();
+  log(`Ortak bench: ${opts.appeals.toLocaleString('en')} appeals, ${opts.duration} s per scenario (+${opts.warmup} s warm-up), ${opts.connections} connections; load average ${loadStart.map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
+  const external = process.env.DATABASE_URL || undefined;
+  const dataDir = opts.dataDir ?? path.join(ROOT, `.test-data/bench-${process.pid}`);
+  const keep = opts.keep || !!opts.dataDir;
+  let cluster: Cluster | undefined;
+  let server: Server | undefined;
+  let mainClient: pg.Client | undefined;
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ortak-bench-'));
+  try {
+    let url: string;
+    if (external) {
+      url = external;
+      log(`database: DATABASE_URL (${new URL(external).host}${new URL(external).pathname})`);
+    } else {
+      cluster = await startCluster({ binDir: await embeddedBinDir(), dataDir });
+      const admin = new pg.Client({ connectionString: cluster.url });
+      await admin.connect();
+      const exists = await admin.query(`select 1 from pg_database where datname = 'ortak_bench'`);
+      if (!exists.rowCount) await admin.query('create database ortak_bench');
+      await admin.end();
+      url = withDatabase(cluster.url, 'ortak_bench');
+      log(`database: embedded PostgreSQL ${cluster.version} in ${path.relative(ROOT, dataDir)} (default settings)`);
+    }
+    const c = new pg.Client({ connectionString: url });
+    c.on('error', () => {}); // the cluster stopping under it after a failure must not crash the report of that failure
+    await c.connect();
+    mainClient = c;
+    const pgVersion = (await c.query<{ v: string }>('select version() as v')).rows[0]!.v;
+    const settings = (await c.query<{ name: string; setting: string }>(
+      `select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'max_wal_size', 'wal_level', 'max_connections')`)).rows;
+
+    log('\n1. loading data');
+    if (cluster) checkDisk(dataDir, opts);
+    const load: LoadInfo = await loadData(url, { appeals: opts.appeals, log, closedHistory: opts.closedHistory });
+    const sizes = (await c.query<{ db: string; appeal: string }>(
+      `select pg_database_size(current_database()) as db, pg_total_relation_size('appeal') as appeal`)).rows[0]!;
+    const dataSizeMb = Math.round(Number(sizes.db) / 1048576);
+    log(`  ${load.appeals.toLocaleString('en')} appeals (${load.openAppeals.toLocaleString('en')} open), ${load.citizens.toLocaleString('en')} citizens; database ${dataSizeMb} MB; ${load.reused ? 'reused' : `loaded in ${load.loadSeconds} s`}`);
+
+    log(`\n2. pgbench: ${opts.pgbenchClients} clients, single-row insert, ${opts.pgbenchSeconds} s`);
+    const pgb: PgbenchResult = await runPgbench(url, { clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds });
+    log(`  ${pgb.tps} tps (${pgb.version})`);
+
+    if (opts.tryChanges.includes('inbox-index')) {
+      log('  trying: the proposed inbox index');
+      await c.query(INBOX_INDEX);
+      await c.query('analyze appeal');
+    }
+    if (opts.tryChanges.includes('calendar-revision-cache')) log('  trying: the calendar revision answered from a 1-second cache');
+    const results: Partial<Record<ScenarioName, ScenarioResult>> = {};
+    const http = opts.only.filter((s) => s !== 'sweep');
+    let peakRss = 0;
+    let noticesLogged = 0;
+    let idleRss = 0;
+    if (http.length) {
+      log('\n3. server (production mode) and HTTP scenarios');
+      server = await startServer(url, opts, workDir);
+      const client = new Client(server.url, opts.connections + 4);
+      const { db } = createDb(url, 4);
+      try {
+        const fixtures = await prepareFixtures(db, client, opts.connections, log);
+        idleRss = server.idleRssMb;
+        const s = { baseUrl: server.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup };
+        // Queries the server sent and transactions PostgreSQL committed (all sessions, background
+        // jobs included), per operation of the measured run.
+        const counters = async () => ({
+          queries: ((await client.request<{ queries: number }>('GET', '/__bench/queries')).body).queries,
+          commits: Number((await c.query<{ n: string }>('select xact_commit as n from pg_stat_database where datname = current_database()')).rows[0]!.n),
+        });
+        if (opts.trace) await traceScenarios(client, http, fixtures, opts.out);
+        for (const name of http) {
+          if (name !== 'lifecycle') await probe(client, name as HttpScenario, fixtures);
+          let before = { queries: 0, commits: 0 };
+          let load1 = 0;
+          const measured = async () => {
+            before = await counters();
+            server!.resetWindow();
+            load1 = os.loadavg()[0]!;
+          };
+          const r = name === 'lifecycle' ? await runLifecycle(s, client, fixtures, measured) : await runHttpScenario(s, name as HttpScenario, fixtures, measured);
+          const after = await counters();
+          const mem = (await client.request<NodeJS.MemoryUsage>('GET', '/__bench/memory')).body;
+          r.server_rss_max_mb = Math.round(server.windowPeakMb());
+          r.server_heap_used_mb = Math.round(mem.heapUsed / 1048576);
+          r.server_heap_total_mb = Math.round(mem.heapTotal / 1048576);
+          r.server_external_mb = Math.round((mem.external + mem.arrayBuffers) / 1048576);
+          r.load_avg_1m = r2((load1 + os.loadavg()[0]!) / 2);
+          // pg_stat_database is updated when a backend reports its statistics (at most every second or so).
+          r.queries_per_op = r.count ? r2((after.queries - before.queries) / (r.count + r.errors)) : null;
+          r.commits_per_op = r.count ? r2((after.commits - before.commits) / (r.count + r.errors)) : null;
+          results[name] = r;
+          log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op${r.first_error ? `  (first: ${r.first_error})` : ''}`);
+        }
+      } finally {
+        client.close();
+        await db.destroy();
+        // autocannon drops its sockets at the end: let the requests still running finish first.
+        await new Promise((r) => setTimeout(r, 1500));
+        await server.stop();
+        peakRss = server.peakRssMb();
+        noticesLogged = server.noticesLogged();
+        server = undefined;
+      }
+      log(`  server peak RSS ${Math.round(peakRss)} MB`);
+    }
+    if (opts.only.includes('sweep')) {
+      log('\n4. escalation sweep (server stopped)');
+      const { db } = createDb(url, 4);
+      try {
+        results.sweep = await runSweepScenario(db, opts.duration, log, { trace: opts.trace, out: opts.out });
+      } finally {
+        await db.destroy();
+      }
+    }
+    if (opts.tryChanges.includes('inbox-index')) await c.query('drop index if exists bench_try_appeal_work_ix');
+    const scenarios = Object.fromEntries(
+      SCENARIOS.filter((n) => results[n]).map((n) => [n, { ...results[n]!, ratio_to_pgbench: r2(results[n]!.rps / pgb.tps) }]),
+    ) as Record<ScenarioName, ScenarioResult & { ratio_to_pgbench: number }>;
+    const report = {
+      timestamp: started.toISOString(),
+      commit: gitCommit(),
+      appeals: load.appeals,
+      open_appeals: load.openAppeals,
+      citizens: load.citizens,
+      load_seconds: load.loadSeconds,
+      load_reused: load.reused,
+      closed_history: opts.closedHistory,
+      load_phases: load.phases,
+      pgbench_tps: pgb.tps,
+      pgbench: { clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds, latency_ms: pgb.latencyMs, transactions: pgb.transactions, binary: pgb.binary, version: pgb.version, script: 'insert into bench_pgbench (n, payload) values (:n, md5(:n::text)), -M prepared' },
+      server_peak_rss_mb: Math.round(peakRss),
+      server_idle_rss_mb: Math.round(idleRss),
+      server_rss_under_load_mb: Math.round(Math.max(0, ...Object.values(results).map((r) => Number(r?.server_rss_max_mb ?? 0)))),
+      server_notices_logged: noticesLogged,
+      data_size_mb: dataSizeMb,
+      appeal_table_mb: Math.round(Number(sizes.appeal) / 1048576),
+      machine: {
+        cores: os.cpus().length,
+        memory_mb: Math.round(os.totalmem() / 1048576),
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        load_avg_start: loadStart.map(r2),
+        load_avg_end: os.loadavg().map(r2),
+        node: process.version,
+      },
+      postgres_version: pgVersion,
+      postgres_settings: Object.fromEntries(settings.map((s) => [s.name, s.setting])),
+      database: external ? 'DATABASE_URL' : 'embedded',
+      settings: { connections: opts.connections, duration_s: opts.duration, warmup_s: opts.warmup, smoke: opts.smoke, tried: opts.tryChanges },
+      scenarios,
+    };
+    fs.mkdirSync(opts.out, { recursive: true });
+    // Smoke runs and runs that try a change never replace latest.json.
+    const prefix = opts.smoke ? 'smoke-' : opts.tryChanges.length ? 'try-' : '';
+    const file = path.join(opts.out, `${prefix}${started.toISOString().replace(/[:.]/g, '-')}.json`);
+    fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    fs.writeFileSync(path.join(opts.out, `${prefix}latest.json`), JSON.stringify(report, null, 2) + '\n');
+    process.stdout.write(`\n${table(scenarios, pgb.tps)}\n\npgbench ${pgb.tps} tps · server peak RSS ${Math.round(peakRss)} MB · data ${dataSizeMb} MB · ${load.appeals.toLocaleString('en')} appeals · load ${load.loadSeconds} s · ${report.postgres_version.split(' on ')[0]} · load average ${report.machine.load_avg_end.join(' ')}\n`);
+    log(`written ${path.relative(process.cwd(), file)} and ${prefix}latest.json`);
+    return 0;
+  } finally {
+    await server?.stop().catch(() => {});
+    await mainClient?.end().catch(() => {});
+    await cluster?.stop().catch(() => {});
+    if (cluster && !keep) removeClusterDir(dataDir);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      log(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.exit(1);
+    },
+  );
+}
