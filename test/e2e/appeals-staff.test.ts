@@ -294,6 +294,6 @@ describe('appeals: executor, head and coordination centre screens', () => {
         }
       }
       await s.done();
-    }, 400_000);
+    }, 600_000);
   }
 });

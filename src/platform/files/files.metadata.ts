@@ -255,11 +255,17 @@ function stripWebp(buf: Buffer): Buffer {
   const kept = webpChunks(buf)
     .filter((c) => !webpDrops(c.type))
     .map((c) => {
-      const bytes = Buffer.from(buf.subarray(c.start, c.end));
+      let bytes = Buffer.from(buf.subarray(c.start, c.end));
+      // A last chunk of odd size may lack its pad byte at the end of the file: restore it, so
+      // the output is a well-formed RIFF that strips again to itself.
+      const size = bytes.readUInt32LE(4);
+      const want = 8 + size + (size % 2);
+      if (bytes.length < want) bytes = Buffer.concat([bytes, Buffer.alloc(want - bytes.length)]);
       // VP8X flags: bit 3 EXIF present, bit 2 XMP present.
       if (c.type === 'VP8X' && bytes.length > 8) bytes[8] = bytes[8]! & ~0x0c;
       return bytes;
     });
+  if (kept.length === 0) throw new CorruptImage('WebP has no image data');
   const body = Buffer.concat(kept);
   const header = Buffer.alloc(12);
   header.write('RIFF', 0, 'latin1');

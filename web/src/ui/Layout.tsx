@@ -51,15 +51,13 @@ export function Layout() {
   const navHidden = !hasNav || (isMobile && !opened);
 
   // A new screen: close the mobile menu and move focus to its heading, as a page load would.
-  const firstRender = useRef(true);
+  // Only when the path really changed (the effect also re-runs when `close` changes identity),
+  // and not on redirects (session restore, guards replace the entry: the person did not move).
+  const shownPath = useRef(location.pathname);
   useEffect(() => {
+    if (shownPath.current === location.pathname) return;
+    shownPath.current = location.pathname;
     close();
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
-    // Redirects (session restore, guards) replace the entry: the person did not move, so focus
-    // stays where the page load put it (the skip link is still the first Tab stop).
     if (navigationType === 'REPLACE') return;
     const timer = window.setTimeout(focusMain, 50);
     return () => window.clearTimeout(timer);

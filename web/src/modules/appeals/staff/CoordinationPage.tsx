@@ -7,7 +7,7 @@ import { usePageTitle } from '../../../ui/page.ts';
 import { useSession } from '../../../ui/session.ts';
 import { AppealMap } from '../shared/AppealMap.tsx';
 import { EChart } from './EChart.tsx';
-import { day, localized, num, shortDay } from './format.ts';
+import { day, localized, num, percent, shortDay } from './format.ts';
 import { OrganizationFigures } from './OrganizationFigures.tsx';
 import { drillLink } from './links.ts';
 import { FigureTile, Section } from './parts.tsx';
@@ -117,7 +117,7 @@ export default function CoordinationPage() {
             {t('coord.totalsLine', {
               received: num(s.totals.received),
               answered: num(s.totals.answered),
-              onTime: s.totals.answeredOnTimeShare === null ? '—' : num(Math.round(s.totals.answeredOnTimeShare * 100)),
+              onTime: percent(s.totals.answeredOnTimeShare),
               rating: s.totals.averageRating === null ? '—' : num(s.totals.averageRating, undefined, 1),
             })}
           </Text>
