@@ -94,7 +94,13 @@ export interface PageInput {
 }
 
 export function paging(p: PageInput): repo.Paging {
-  return { limit: Math.min(Math.max(p.limit ?? 50, 1), 200), offset: Math.max(p.offset ?? 0, 0) };
+  // Schema coercion lets a string such as "1e309" through as Infinity: refuse what is not a
+  // whole number here, naming the field, instead of letting PostgreSQL fail on it (a 500).
+  for (const field of ['limit', 'offset'] as const) {
+    const v = p[field];
+    if (v !== undefined && !Number.isSafeInteger(v)) throw invalid(field, `${field} must be a whole number`);
+  }
+  return { limit: Math.min(Math.max(p.limit ?? 50, 1), 200), offset: Math.min(Math.max(p.offset ?? 0, 0), 1_000_000) };
 }
 
 // ---------------------------------------------------------------------------------------
