@@ -61,8 +61,8 @@ async function cases(db: Db): Promise<Case[]> {
   // listAppealsForApi (appeals.queries.ts), as Open311 GET requests.json asks: a region and a 7-day window.
   const to = new Date(now.getTime() - 20 * 86_400_000);
   const from = new Date(to.getTime() - 7 * 86_400_000);
-  const open311 = compile(sql`select a.*, a.extra::text as extra_text from appeal a where a.region_code = ${region} and a.received_at >= ${from} and a.received_at <= ${to}
-    order by a.received_at desc, a.id limit 1000`);
+  const open311 = compile(sql`select a.*, a.extra::text as extra_text from appeal a where a.region_code = ${region} and a.is_security_report = false
+    and a.received_at >= ${from} and a.received_at <= ${to} order by a.received_at desc, a.id limit 1000`);
 
   const sweepAt = new Date(now.getTime() + 2 * 86_400_000);
   const sweep = dueDeadlinesQuery(db, sweepAt, undefined, 500).compile();

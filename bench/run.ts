@@ -167,9 +167,13 @@ interface Server {
 async function startServer(databaseUrl: string, opts: Options, workDir: string): Promise<Server> {
   const port = await freePort();
   const args = [...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.out] : []), '--import', 'tsx', path.join(ROOT, 'bench/server.ts')];
+  // The server writes to a file, as a service's output goes to a file or the journal: a pipe to
+  // this process (busy driving the load) would block the server's synchronous stdout writes.
+  const logFile = path.join(workDir, 'server.log');
+  const fd = fs.openSync(logFile, 'a');
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', fd, fd],
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -185,37 +189,32 @@ async function startServer(databaseUrl: string, opts: Options, workDir: string):
       ANON_RATE_LIMIT: '1000000',
     },
   });
-  // The server's own output: warnings and errors (pino, LOG_LEVEL=warn) and its log lines; the
-  // notices the `log` adapter records (NOTIFY_CHANNELS default) are counted, not shown.
-  let shown = 0;
+  fs.closeSync(fd);
+  let exited = false;
+  let exitCode: number | null = null;
+  const exitedP = new Promise<void>((resolve) => child.on('exit', (code) => { exited = true; exitCode = code; resolve(); }));
+  const read = () => fs.readFileSync(logFile, 'utf8');
+  const until = Date.now() + 120_000;
+  while (!/^ready \d+/m.test(read())) {
+    if (exited) throw new Error(`the server exited (code ${exitCode}) before it was ready:\n${read().split('\n').slice(-30).join('\n')}`);
+    if (Date.now() > until) throw new Error('the server did not start within 120 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // What the server wrote: warnings and errors (pino, LOG_LEVEL=warn) and its own lines are shown
+  // at the end; the notices the `log` notify adapter records (NOTIFY_CHANNELS default) are counted.
   let notices = 0;
-  const relay = (b: Buffer) => {
-    for (const line of b.toString().split('\n').filter(Boolean)) {
+  const relay = () => {
+    let shown = 0;
+    for (const line of read().split('\n').filter(Boolean)) {
       if (/^ready \d+/.test(line)) continue;
       if (line.includes('[notice]')) {
         notices++;
         continue;
       }
       if (shown++ < 40) log(`  [server] ${line.replace(/^\[server\] /, '').slice(0, 600)}`);
-      else if (shown === 42) log('  [server] … (further server output not shown)');
+      else if (shown === 41) log("  [server] … (further lines not shown)");
     }
   };
-  child.stderr?.on('data', relay);
-  child.stdout?.on('data', relay);
-  let exited = false;
-  const exitedP = new Promise<void>((resolve) => child.on('exit', () => { exited = true; resolve(); }));
-  await new Promise<void>((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error('the server did not start within 120 s')), 120_000);
-    child.stdout?.on('data', (b: Buffer) => {
-      buf += b.toString();
-      if (/^ready \d+/m.test(buf)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the server exited (code ${code}) before it was ready`)); });
-  });
   let peak = 0;
   let window = 0;
   const idleRssMb = procStatus(child.pid!, 'VmRSS');
@@ -239,6 +238,7 @@ async function startServer(databaseUrl: string, opts: Options, workDir: string):
       const t = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 20_000);
       await exitedP;
       clearTimeout(t);
+      relay();
     },
   };
 }
