@@ -7,6 +7,7 @@ import { sealAudit } from './platform/audit/audit.ts';
 import { deleteExpiredSessions } from './platform/auth/auth.service.ts';
 import { defineJob, startJobs, type Jobs } from './platform/jobs/jobs.ts';
 import { sweepOrphanFiles } from './platform/files/files.ts';
+import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { isLang } from './platform/i18n/i18n.ts';
 import { adaptersFromConfig } from './platform/notify/notify.adapters.ts';
 import { registerNotifyJobs, type ContactResolver } from './platform/notify/notify.delivery.ts';
@@ -20,6 +21,19 @@ export const SESSION_CLEANUP_JOB = defineJob<Record<string, never>>('auth.sessio
 
 /** Removes uploaded-file blobs that no row refers to (rolled-back uploads), daily. */
 export const FILES_SWEEP_JOB = defineJob<Record<string, never>>('files.sweep', { policy: 'stately' });
+
+/** Deletes expired `Idempotency-Key` rows (kept 24 h) once an hour, in batches. */
+export const IDEMPOTENCY_PURGE_JOB = defineJob<Record<string, never>>('http.idempotency-purge', { policy: 'stately' });
+
+/** Purges every expired idempotency key as of `now`, 10,000 rows per statement; returns how many. */
+export async function purgeExpiredIdempotencyKeys(db: Db, now: Date, batch = 10_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await purgeIdempotencyKeys(db, now, batch);
+    total += n;
+    if (n < batch) return total;
+  }
+}
 
 /**
  * Contacts for notices, from the directory's services (platform code never reads its tables):
@@ -50,7 +64,7 @@ export async function startBackground(opts: { databaseUrl: string; db: Db; clock
   const { config } = opts;
   const jobs = await startJobs({
     databaseUrl: opts.databaseUrl,
-    jobs: [WORKFLOW_SWEEP_JOB, SESSION_CLEANUP_JOB, NOTICE_DELIVERY_JOB, FILES_SWEEP_JOB],
+    jobs: [WORKFLOW_SWEEP_JOB, SESSION_CLEANUP_JOB, NOTICE_DELIVERY_JOB, FILES_SWEEP_JOB, IDEMPOTENCY_PURGE_JOB],
     onError: (e) => opts.log(`[jobs] ${e.message}`),
   });
   await registerWorkflowJobs(jobs, { db: opts.db, clock: opts.clock, hooks: workflowHooks() });
@@ -69,6 +83,10 @@ export async function startBackground(opts: { databaseUrl: string; db: Db; clock
     if (swept.blobs || swept.temps) opts.log(`[files] swept ${swept.blobs} orphan blob(s), ${swept.temps} temp file(s)`);
   });
   await jobs.schedule({ job: FILES_SWEEP_JOB, cron: '41 4 * * *' });
+  await jobs.work(IDEMPOTENCY_PURGE_JOB, async () => {
+    await purgeExpiredIdempotencyKeys(opts.db, opts.clock.now());
+  });
+  await jobs.schedule({ job: IDEMPOTENCY_PURGE_JOB, cron: '23 * * * *' });
   return jobs;
 }
 

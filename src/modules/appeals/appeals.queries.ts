@@ -268,11 +268,15 @@ export async function findCaller(db: Executor, q: { iin?: string; phone?: string
 /** Public fields only (no personal data): for Open311 and public statistics. */
 export async function listAppealsForApi(
   db: Executor,
-  f: { regionCode: string; ids?: string[]; categoryIds?: string[]; statuses?: ('open' | 'closed')[]; from?: Date; to?: Date; limit?: number },
+  f: { regionCode: string; ids?: string[]; slipNumbers?: string[]; categoryIds?: string[]; statuses?: ('open' | 'closed')[]; from?: Date; to?: Date; limit?: number },
 ): Promise<PublicAppealView[]> {
+  // An empty list of slip numbers matches nothing (not "no filter").
+  if (f.slipNumbers && !f.slipNumbers.length) return [];
   // Reports of crimes and threats to security are never shown in public lists, whatever they contain.
   let q = base(db).where('a.regionCode', '=', f.regionCode).where('a.isSecurityReport', '=', false);
   if (f.ids?.length) q = q.where('a.id', 'in', f.ids);
+  // By slip numbers: one statement on the unique (region_code, slip_number) index.
+  if (f.slipNumbers?.length) q = q.where('a.slipNumber', 'in', [...new Set(f.slipNumbers)]);
   if (f.categoryIds?.length) q = q.where('a.categoryId', 'in', f.categoryIds);
   if (f.statuses?.length === 1) q = f.statuses[0] === 'open' ? q.where('a.closedAt', 'is', null) : q.where('a.closedAt', 'is not', null);
   if (f.from) q = q.where('a.receivedAt', '>=', f.from);

@@ -13,7 +13,6 @@ import type { AppealsDeps } from '../appeals.deps.ts';
 import { registerApiAppeal, type ApiIntakeInput, type Slip } from '../appeals.intake.ts';
 import { resolveTerritory } from '../appeals.places.ts';
 import { listAppealsForApi } from '../appeals.queries.ts';
-import { findAppealBySlip } from '../appeals.repository.ts';
 import type { PublicAppealView } from '../appeals.views.ts';
 import { attributesOf, hasAttributes, readAttributes, type Open311Attribute, type RawAttributes } from './open311.attributes.ts';
 import { badRequest, forbiddenKey, notFound311 } from './open311.errors.ts';
@@ -423,17 +422,8 @@ async function requestOf(v: PublicAppealView, byId: Map<string, CategoryView>, n
   };
 }
 
-/** Appeal ids of slip numbers in the region (unknown slips are left out). */
-async function idsOfSlips(db: Executor, regionCode: string, slips: string[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const slip of new Set(slips)) {
-    // Slip numbers are PREFIX-YYYY-NNNNNN; anything else cannot exist.
-    if (!/^[A-Z]{1,5}-\d{4}-\d{1,12}$/.test(slip)) continue;
-    const a = await findAppealBySlip(db, regionCode, slip);
-    if (a) ids.push(a.id);
-  }
-  return ids;
-}
+/** Slip numbers are PREFIX-YYYY-NNNNNN; anything else cannot exist and is left out. */
+const SLIP = /^[A-Z]{1,5}-\d{4}-\d{1,12}$/;
 
 export async function listRequests(db: Executor, regionCode: string, f: RequestsFilter, now: Date, lang: Lang): Promise<Open311Request[]> {
   const { services, byId } = await catalogue(db, regionCode);
@@ -443,8 +433,7 @@ export async function listRequests(db: Executor, regionCode: string, f: Requests
   if (f.service_request_id?.trim()) {
     // The spec: service_request_id overrides every other argument.
     if (slips.length > MAX_ROWS) throw badRequest('service_request_id', 'too_many_ids');
-    const ids = await idsOfSlips(db, regionCode, slips);
-    rows = ids.length ? await listAppealsForApi(db, { regionCode, ids, limit: MAX_ROWS }) : [];
+    rows = await listAppealsForApi(db, { regionCode, slipNumbers: slips.filter((x) => SLIP.test(x)), limit: MAX_ROWS });
   } else {
     // A service, or a group of the tree (`housing`): then every category below it.
     const all = [...byId.values()];

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../test/db.ts';
+import { IDEMPOTENCY_PURGE_JOB, purgeExpiredIdempotencyKeys, startBackground } from './background.ts';
+import { loadConfig } from './config.ts';
+import { fixedClock } from './platform/clock.ts';
+import { withIdempotency } from './platform/http/idempotency.ts';
+import type { Jobs } from './platform/jobs/jobs.ts';
+
+/**
+ * The background side on a real database: the idempotency-key purge is scheduled with pg-boss
+ * and, run by its worker, deletes the keys past their 24 h and keeps the live ones.
+ */
+
+let t: TestDb;
+let jobs: Jobs | undefined;
+const NOW = new Date('2026-03-18T06:00:00Z');
+
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await jobs?.stop({ timeoutMs: 5000 });
+  await t?.close();
+});
+
+const claim = (key: string, at: Date) =>
+  t.db.transaction().execute((trx) => withIdempotency(trx, { scope: 'bg', key, hash: 'h', now: at }, async () => ({ statusCode: 201, body: { key } })));
+const keys = async () => (await t.db.selectFrom('idempotencyKey').select('key').where('scope', '=', 'bg').orderBy('key').execute()).map((r) => r.key);
+
+describe('idempotency-key purge', () => {
+  it('is scheduled hourly and, run by the worker, deletes expired keys and keeps live ones', async () => {
+    const hour = 3_600_000;
+    await claim('expired-1', new Date(NOW.getTime() - 30 * hour));
+    await claim('expired-2', new Date(NOW.getTime() - 25 * hour));
+    await claim('live-1', new Date(NOW.getTime() - 23 * hour));
+    await claim('live-2', NOW);
+    expect(await keys()).toEqual(['expired-1', 'expired-2', 'live-1', 'live-2']);
+
+    const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', DATABASE_URL: t.url });
+    const log: string[] = [];
+    jobs = await startBackground({ databaseUrl: t.url, db: t.db, clock: fixedClock(NOW), log: (s) => log.push(s), config });
+    const schedule = await t.pool.query<{ cron: string }>(`select cron from pgboss.schedule where name = $1`, [IDEMPOTENCY_PURGE_JOB.name]);
+    expect(schedule.rows).toEqual([{ cron: '23 * * * *' }]);
+
+    await jobs.send(IDEMPOTENCY_PURGE_JOB, {});
+    const end = Date.now() + 20_000;
+    while ((await keys()).length > 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    expect(await keys()).toEqual(['live-1', 'live-2']);
+  }, 40_000);
+
+  it('purges in batches until nothing expired is left', async () => {
+    const at = new Date(NOW.getTime() - 48 * 3_600_000);
+    for (const k of ['b-1', 'b-2', 'b-3']) await claim(k, at);
+    expect(await purgeExpiredIdempotencyKeys(t.db, NOW, 2)).toBe(3);
+    expect(await keys()).toEqual(['live-1', 'live-2']);
+    expect(await purgeExpiredIdempotencyKeys(t.db, NOW, 2)).toBe(0);
+  });
+});
