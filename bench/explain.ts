@@ -17,7 +17,6 @@ import { createDb, type Db } from '../src/platform/db/database.ts';
 import { dueDeadlinesQuery } from '../src/platform/workflow/sweep.ts';
 import { summaryQuery } from '../src/modules/appeals/reports/reports.repository.ts';
 import { resolvePeriod } from '../src/modules/appeals/reports/reports.period.ts';
-import { workingDayOrdinals } from '../src/modules/appeals/reports/reports.service.ts';
 import { WORK_STATES } from '../src/modules/appeals/appeals.views.ts';
 
 interface Case {
@@ -56,7 +55,7 @@ async function cases(db: Db): Promise<Case[]> {
 
   const cal = await getCalendar(db, region);
   const period = resolvePeriod({}, cal.localDate(now));
-  const summary = summaryQuery({ regionCode: region, from: period.from, to: period.to, now, organizationIds: null }, period.interval, workingDayOrdinals(cal, period.from, cal.localDate(now))).compile(raw);
+  const summary = summaryQuery({ regionCode: region, from: period.from, to: period.to, now, organizationIds: null }, period.interval).compile(raw);
 
   // listAppealsForApi (appeals.queries.ts), as Open311 GET requests.json asks: a region and a 7-day window.
   const to = new Date(now.getTime() - 20 * 86_400_000);

@@ -106,7 +106,8 @@ const effects: Record<string, EffectHandler> = {
   async recordDeemedRefusal(ctx) {
     const a = await appealOf(ctx);
     if (a.deemedRefusalAt) return;
-    await repo.updateAppeal(ctx.trx, a.regionCode, a.id, { deemedRefusalAt: ctx.at, updatedAt: ctx.at });
+    // An answer given before (a reopened appeal past its reconsideration term) is no longer on time.
+    await repo.updateAppeal(ctx.trx, a.regionCode, a.id, { deemedRefusalAt: ctx.at, ...(a.answeredAt ? { answeredOnTime: false } : {}), updatedAt: ctx.at });
     await notifyApplicant(ctx.trx, a, 'deemed_refusal', {}, ctx.at, 'deemed_refusal');
   },
 
@@ -126,6 +127,8 @@ async function onNotice(trx: Executor, n: WorkflowNotice): Promise<void> {
   const subjectId = String(n.data.subjectId ?? '');
   const a = await repo.findAppeal(trx, n.regionCode, subjectId);
   if (!a) return;
+  // "Escalated" (reports): the first step that reached the coordination centre, mirrored on the appeal.
+  if (n.recipient === 'coordinator' && !a.escalatedAt) await repo.updateAppeal(trx, a.regionCode, a.id, { escalatedAt: n.createdAt, updatedAt: n.createdAt });
   const to = await staffAccounts(trx, n.organizationId, n.recipient, n.assigneeId);
   const template = NOTICE_TEMPLATE[n.kind] ?? 'staff_reminder';
   await notifyStaff(trx, { ...a, dueAt: new Date(String(n.data.dueAt)) }, to, template, { level: n.level }, n.createdAt, `wf:${n.id}`);

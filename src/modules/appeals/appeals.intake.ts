@@ -97,7 +97,7 @@ export interface Slip {
   possibleDuplicates: DuplicateSuggestion[];
 }
 
-interface Receiver {
+export interface Receiver {
   channel: 'web' | 'mobile' | 'operator' | 'open311';
   kind: Slip['receivedBy']['kind'];
   id: string;
@@ -134,8 +134,22 @@ function cleanText(text: string): string {
   return s;
 }
 
-/** The one registration path; exported for the Open311 helper through `registerApiAppeal`. */
-async function registerAppeal(
+/**
+ * A part of an appeal registered as an appeal of its own (split, APPC art. 65): it keeps the
+ * original's receipt instant and registration day (the term counts from the original receipt),
+ * goes where `route` says (null: stays with the coordination centre), and the splitting
+ * use-case tells the applicant (no slip notice here).
+ */
+export interface IntakeOrigin {
+  splitFromId: string;
+  receivedAt: Date;
+  registeredOn: string;
+  route: Route;
+  comment: string;
+}
+
+/** The one registration path (the three channels below, and `appeals.split.ts` with `origin`). */
+export async function registerAppeal(
   trx: Executor,
   deps: AppealsDeps,
   input: IntakeInput & { reportsCrimeOrThreat?: boolean },
@@ -144,6 +158,7 @@ async function registerAppeal(
   actor: Actor,
   now: Date,
   jurisdiction?: string,
+  origin?: IntakeOrigin,
 ): Promise<Slip> {
   refuseNul(input);
   const text = cleanText(input.text);
@@ -152,7 +167,7 @@ async function registerAppeal(
   const territoryCode = await resolveTerritory(trx, input);
   const regionCode = katoRegion(territoryCode);
   if (jurisdiction && regionCode !== jurisdiction) throw invalid('territoryCode', 'outside the jurisdiction of the API key', 'appeals:errors.outside_jurisdiction');
-  if (receiver.kind === 'staff') await assertOperator(trx, actor, regionCode);
+  if (receiver.kind === 'staff' && !origin) await assertOperator(trx, actor, regionCode);
   const category = await checkCategory(trx, input.categoryId, regionCode);
   const extra = checkExtraValues(category, input.extra);
   const cc = await findCoordinationOrganization(trx, regionCode);
@@ -173,7 +188,8 @@ async function registerAppeal(
   const termRule = rules.get(isStateService ? STATE_SERVICE_RULE : type.answerRule)!;
 
   const cal = await getCalendar(trx, regionCode);
-  const registeredOn = cal.receiptDay(now);
+  const receivedAt = origin?.receivedAt ?? now;
+  const registeredOn = origin?.registeredOn ?? cal.receiptDay(now);
   const year = Number(registeredOn.slice(0, 4));
   const seq = await repo.nextSlipSeq(trx, regionCode, year);
   const slipNumber = `${await repo.slipPrefix(trx, regionCode)}-${year}-${String(seq).padStart(6, '0')}`;
@@ -184,12 +200,12 @@ async function registerAppeal(
     territoryCode, address: input.address?.trim() || null, lat: input.location?.lat ?? null, lon: input.location?.lon ?? null, extra: JSON.stringify(extra),
     isPublic: !!input.isPublic, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, isStateServiceComplaint: isStateService, serviceProviderId: provider,
     applicantIin: applicant.iin, applicantPersonId: applicant.personId, applicantAccountId: applicant.accountId, applicantName: applicant.name, applicantPhone: applicant.phone, applicantEmail: applicant.email,
-    receivedAt: now, registeredOn, receivedByKind: receiver.kind, receivedById: receiver.id, receivedByOrganizationId: receiver.organizationId,
+    receivedAt, registeredOn, splitFromId: origin?.splitFromId ?? null, receivedByKind: receiver.kind, receivedById: receiver.id, receivedByOrganizationId: receiver.organizationId,
     processKey, state: 'registered', organizationId: cc.id, createdAt: now, updatedAt: now,
   });
   const start = () => startCase(trx, deps.workflow, {
     regionCode, processKey, organizationId: cc.id, organizationIds: [], applicantAccountId: applicant.accountId, subjectType: 'appeal', subjectId: id,
-    receivedAt: now, actor, at: now, asSystem: true,
+    receivedAt, actor, at: now, asSystem: true,
   });
   const started = await start().catch(async (e: unknown) => {
     // A database where nothing published the appeal processes yet (a service caller before any
@@ -205,11 +221,11 @@ async function registerAppeal(
     const anonymous = rules.get('anonymous')!;
     await performAction(trx, deps.workflow, { regionCode, caseId, action: 'leave_unconsidered', comment: anonymous.legalSource, actor, at: now, asSystem: true });
   } else {
-    route = provider ? { organizationId: provider, ruleId: null, via: 'rule' } : await resolveRoute(trx, { categoryId: category.id, territoryCode, category });
+    route = origin ? origin.route : provider ? { organizationId: provider, ruleId: null, via: 'rule' } : await resolveRoute(trx, { categoryId: category.id, territoryCode, category });
     if (route.organizationId && route.organizationId !== cc.id) {
       await performAction(trx, deps.workflow, {
         regionCode, caseId, action: 'route', assign: { organizationId: route.organizationId }, actor, at: now, asSystem: true,
-        comment: provider ? 'state service complaint: to the head of the provider' : route.ruleId ? `routing rule ${route.ruleId}` : 'responsible organization kind of the category',
+        comment: origin ? origin.comment : provider ? 'state service complaint: to the head of the provider' : route.ruleId ? `routing rule ${route.ruleId}` : 'responsible organization kind of the category',
       });
     }
   }
@@ -221,11 +237,11 @@ async function registerAppeal(
   const appeal = (await repo.findAppeal(trx, regionCode, id))!;
   await appendAudit(trx, {
     regionCode, actor, action: 'appeal.registered', entityType: 'appeal', entityId: id, organizationId: appeal.organizationId,
-    data: { slipNumber, typeCode: type.code, categoryId: category.id, channel: receiver.channel, caseId, route: route.via, ruleId: route.ruleId, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, attachments: input.attachments?.length ?? 0 },
+    data: { slipNumber, typeCode: type.code, categoryId: category.id, channel: receiver.channel, caseId, route: route.via, ruleId: route.ruleId, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, attachments: input.attachments?.length ?? 0, ...(origin ? { splitFromId: origin.splitFromId } : {}) },
     at: now,
   });
   const org = await findOrganization(trx, appeal.organizationId);
-  if (!applicant.isAnonymous) {
+  if (!applicant.isAnonymous && !origin) {
     await notifyApplicant(trx, appeal, 'slip_issued', {
       received: localTime(now), registeredOn, due: localTime(appeal.dueAt), organization: org ? org.name[lang] : '—', receiver: receiver.name,
     }, now, 'slip');
@@ -235,7 +251,7 @@ async function registerAppeal(
   }
   const open = appeal.closedAt === null;
   return {
-    appealId: id, regionCode, slipNumber, receivedAt: now, registeredOn, receivedBy: { kind: receiver.kind, name: receiver.name, organizationId: receiver.organizationId },
+    appealId: id, regionCode, slipNumber, receivedAt, registeredOn, receivedBy: { kind: receiver.kind, name: receiver.name, organizationId: receiver.organizationId },
     typeCode: type.code, categoryId: category.id, channel: receiver.channel, state: appeal.state, organizationId: appeal.organizationId, organizationName: org?.name ?? null,
     dueAt: appeal.dueAt, legalSource: termRule.legalSource, isAnonymous: applicant.isAnonymous,
     possibleDuplicates: open ? await suggestDuplicates(trx, appeal) : [],

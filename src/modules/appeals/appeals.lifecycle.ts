@@ -1,4 +1,5 @@
 import type { Actor } from '../../platform/auth/actor.ts';
+import { getCalendar } from '../../platform/calendar/calendar.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { storeFile } from '../../platform/files/files.ts';
 import { DomainError, forbidden, invalid, notFound } from '../../platform/http/errors.ts';
@@ -122,7 +123,12 @@ export async function answerAppeal(
 ): Promise<void> {
   const a = await loadForAction(trx, ref, actor, ['organization', 'coordination']);
   const text = cleanLong('text', input.text, 20_000);
-  await repo.updateAppeal(trx, a.regionCode, a.id, { answerText: text, answerDecision: input.decision, answeredAt: now, answeredBy: actor.kind === 'staff' ? actor.staffId : null, updatedAt: now });
+  // Mirrors for reports: working days from the receipt day to this answer, and on time = no deemed refusal recorded.
+  const answerWorkingDays = (await getCalendar(trx, a.regionCode)).workingDaysBetween(a.receivedAt, now);
+  await repo.updateAppeal(trx, a.regionCode, a.id, {
+    answerText: text, answerDecision: input.decision, answeredAt: now, answeredBy: actor.kind === 'staff' ? actor.staffId : null,
+    answerWorkingDays, answeredOnTime: a.deemedRefusalAt === null, updatedAt: now,
+  });
   await act(trx, deps, a, 'answer', { expectedVersion: input.expectedVersion, input: { decision: input.decision } }, actor, now);
   await storeAttachments(trx, deps, a, input.attachments, 'answer', actor, now);
 }

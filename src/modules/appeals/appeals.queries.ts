@@ -62,6 +62,9 @@ export interface AppealPage {
   extensionCount: number;
   deemedRefusalAt: Date | null;
   originalId: string | null;
+  /** The appeal this one was split from (APPC art. 65), and the parts split from this one. */
+  splitFrom: { id: string; slipNumber: string } | null;
+  splits: { id: string; slipNumber: string; organizationId: string; state: string }[];
   forwardedTo: string | null;
   caseVersion: number;
   escalationLevel: number;
@@ -78,13 +81,14 @@ export async function getAppealPage(db: Executor, deps: AppealsDeps, id: string,
   if (!a || !a.caseId) throw notFound('appeal', { messageKey: 'appeals:errors.appeal_not_found' });
   const access = await accessTo(db, actor, a);
   if (!access) throw forbidden('no access to this appeal', { messageKey: 'appeals:errors.no_access' });
-  const [category, org, attachments, timeline, available, cal] = await Promise.all([
+  const [category, org, attachments, timeline, available, cal, links] = await Promise.all([
     getCategory(db, a.categoryId),
     getOrganization(db, a.organizationId),
     repo.listAttachments(db, a.regionCode, a.id),
     getTimeline(db, a.regionCode, a.caseId, now),
     availableActions(db, deps.workflow, { regionCode: a.regionCode, caseId: a.caseId, actor }),
     getCalendar(db, a.regionCode),
+    repo.splitLinks(db, a),
   ]);
   const actions = available.actions.map((x) => x.action);
   if (actor.kind === 'staff' && !a.closedAt) {
@@ -128,6 +132,8 @@ export async function getAppealPage(db: Executor, deps: AppealsDeps, id: string,
     extensionCount: a.extensionCount,
     deemedRefusalAt: a.deemedRefusalAt,
     originalId: a.originalId,
+    splitFrom: links.splitFrom,
+    splits: links.splits,
     forwardedTo: a.forwardedTo,
     caseVersion: timeline.case.version,
     escalationLevel: timeline.case.escalationLevel,

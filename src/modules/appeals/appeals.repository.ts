@@ -68,6 +68,25 @@ export async function syncFromCase(trx: Executor, regionCode: string, appealId: 
     .execute();
 }
 
+/** Both directions of the split link (APPC art. 65): the appeal this one came from, and its parts. */
+export async function splitLinks(db: Executor, a: Pick<AppealRow, 'regionCode' | 'id' | 'splitFromId'>): Promise<{
+  splitFrom: { id: string; slipNumber: string } | null;
+  splits: { id: string; slipNumber: string; organizationId: string; state: string }[];
+}> {
+  const rows = await db
+    .selectFrom('appeal')
+    .select(['id', 'slipNumber', 'organizationId', 'state', 'splitFromId'])
+    .where('regionCode', '=', a.regionCode)
+    .where((eb) => eb.or([eb('splitFromId', '=', a.id), ...(a.splitFromId ? [eb('id', '=', a.splitFromId)] : [])]))
+    .orderBy('slipNumber')
+    .execute();
+  const from = rows.find((r) => r.id === a.splitFromId);
+  return {
+    splitFrom: from ? { id: from.id, slipNumber: from.slipNumber } : null,
+    splits: rows.filter((r) => r.splitFromId === a.id).map((r) => ({ id: r.id, slipNumber: r.slipNumber, organizationId: r.organizationId, state: r.state })),
+  };
+}
+
 const prefixes = new Map<string, string>();
 
 /** The slip prefix of a region (`KRG`); cached, the table changes with the KATO classifier only. */

@@ -10,6 +10,7 @@ import type { App, AppDeps } from '../../platform/http/types.ts';
 import { missingEffects } from '../../platform/workflow/hooks.ts';
 import { registerAppealActionRoutes } from './appeals.actions.routes.ts';
 import { registerAppealAdminRoutes } from './appeals.admin.routes.ts';
+import { registerAppealSplitRoutes } from './appeals.split.routes.ts';
 import { appealsDeps, type AppealsDeps } from './appeals.deps.ts';
 import { suggestDuplicates } from './appeals.duplicates.ts';
 import { registerCitizenAppeal, registerOperatorAppeal, type Slip } from './appeals.intake.ts';
@@ -165,6 +166,7 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
   );
 
   await registerAppealActionRoutes(app, deps, appeals);
+  await registerAppealSplitRoutes(app, deps, appeals);
   await registerAppealAdminRoutes(app, deps);
   return appeals;
 }

@@ -265,7 +265,10 @@ export const AppealPage = Type.Object({
   state: Str(), organization: Type.Object({ id: Uuid, name: Localized }), assigneeId: Nullable(Uuid), dueAt: Nullable(DateTime), workingDaysLeft: Nullable(Type.Integer()), closedAt: Nullable(DateTime),
   answer: Nullable(Type.Object({ text: Str(), decision: Nullable(Str()), answeredAt: Nullable(DateTime), answeredBy: Nullable(Str()) })),
   verdict: Nullable(Str()), rating: Nullable(Type.Integer()), reopenCount: Type.Integer(), returnCount: Type.Integer(), extensionCount: Type.Integer(),
-  deemedRefusalAt: Nullable(DateTime), originalId: Nullable(Uuid), forwardedTo: Nullable(Str()), caseVersion: Type.Integer(), escalationLevel: Type.Integer(),
+  deemedRefusalAt: Nullable(DateTime), originalId: Nullable(Uuid),
+  splitFrom: Nullable(Type.Object({ id: Uuid, slipNumber: Str() })),
+  splits: Type.Array(Type.Object({ id: Uuid, slipNumber: Str(), organizationId: Uuid, state: Str() })),
+  forwardedTo: Nullable(Str()), caseVersion: Type.Integer(), escalationLevel: Type.Integer(),
   attachments: Type.Array(Type.Object({ id: Uuid, fileId: Uuid, stage: Str(), originalName: Str(), mime: Str(), size: Type.Integer(), createdAt: DateTime })),
   deadlines: Type.Array(Deadline),
   timeline: Type.Array(TimelineEntry),
@@ -295,6 +298,13 @@ export const ReasonBody = Body({ reason: Text(2000) });
 export const ForwardBody = Body({ recipient: Text(500), reason: Text(2000) });
 export const MergeBody = Body({ originalId: Uuid, comment: Type.Optional(Nullable(Str({ maxLength: 2000 }))) });
 export const WithdrawBody = Body({ comment: Type.Optional(Nullable(Str({ maxLength: 2000 }))) });
+export const SplitBody = Body({
+  text: Str({ minLength: 1, maxLength: 10000, description: 'The part outside competence: the new appeal\'s text' }),
+  categoryId: Type.Optional(Nullable(Uuid)),
+  organizationId: Type.Optional(Nullable(Uuid)),
+  extra: Type.Optional(JsonObject),
+});
+export const SplitResult = Type.Object({ ...Slip.properties, splitFromId: Uuid, splitFromSlipNumber: Str() });
 
 export const ActionResult = Type.Object({
   id: Uuid, state: Str(), organizationId: Uuid, assigneeId: Nullable(Uuid), dueAt: Nullable(DateTime), closedAt: Nullable(DateTime), caseVersion: Type.Integer(),

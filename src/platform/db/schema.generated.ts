@@ -52,7 +52,9 @@ export interface Appeal {
   answerDecision: string | null;
   answeredAt: Timestamp | null;
   answeredBy: string | null;
+  answeredOnTime: boolean | null;
   answerText: string | null;
+  answerWorkingDays: number | null;
   applicantAccountId: string | null;
   applicantEmail: string | null;
   applicantIin: string | null;
@@ -67,6 +69,7 @@ export interface Appeal {
   createdAt: Timestamp;
   deemedRefusalAt: Timestamp | null;
   dueAt: Timestamp | null;
+  escalatedAt: Timestamp | null;
   extensionCount: Generated<number>;
   extra: Generated<Json>;
   forwardedTo: string | null;
@@ -95,6 +98,7 @@ export interface Appeal {
   slipNumber: string;
   slipSeq: number;
   slipYear: number;
+  splitFromId: string | null;
   state: string;
   territoryCode: string;
   text: string;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../platform/http/errors.ts';
 import { csvField } from './reports.export.ts';
 import { bucketOf, bucketsOf, resolvePeriod } from './reports.period.ts';
-import { constantShift, workingDayOrdinals } from './reports.service.ts';
 
 function fieldOf(f: () => unknown): string | undefined {
   try {
@@ -60,48 +59,5 @@ describe('csvField (RFC 4180)', () => {
     expect(csvField(-3)).toBe('-3');
     expect(csvField(0.25)).toBe('0.25');
     expect(csvField(null)).toBe('');
-  });
-});
-
-describe('constantShift (answer day by arithmetic when the zone keeps one offset)', () => {
-  it('is the offset minus the end of working hours, or null across a change of offset', () => {
-    expect(constantShift({ timeZone: 'Asia/Almaty', workEnd: '18:00' }, '2025-01-01', '2026-12-31')).toBe('-13:00');
-    expect(constantShift({ timeZone: 'Asia/Almaty', workEnd: '18:30' }, '2025-01-01', '2025-03-01')).toBe('-13:30');
-    // Almaty moved from UTC+6 to UTC+5 on 1 March 2024.
-    expect(constantShift({ timeZone: 'Asia/Almaty', workEnd: '18:00' }, '2024-02-01', '2024-04-01')).toBeNull();
-    expect(constantShift({ timeZone: 'Europe/Berlin', workEnd: '18:00' }, '2025-01-01', '2025-12-31')).toBeNull();
-    expect(constantShift({ timeZone: 'UTC', workEnd: '09:00' }, '2025-01-01', '2025-12-31')).toBe('-09:00');
-  });
-});
-
-describe('workingDayOrdinals', () => {
-  // A calendar seeded for 2025 only, with 10 March 2025 (Monday) a holiday.
-  const cal = {
-    timeZone: 'Asia/Almaty',
-    workEnd: '18:00',
-    isWorkingDay(d: string) {
-      if (!d.startsWith('2025-')) throw new DomainError('validation', 'outside the calendar');
-      const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
-      return dow !== 0 && dow !== 6 && d !== '2025-03-10';
-    },
-  } as unknown as Parameters<typeof workingDayOrdinals>[0];
-  const between = (o: ReturnType<typeof workingDayOrdinals>, a: string, b: string) => {
-    const idx = (d: string) => Math.round((Date.parse(`${d}T00:00:00Z`) - Date.parse(`${o.base}T00:00:00Z`)) / 86_400_000);
-    return o.ords[idx(b)]! - o.ords[idx(a)]!;
-  };
-
-  it('counts working days between dates as a difference, skipping holidays and weekends', () => {
-    const o = workingDayOrdinals(cal, '2025-03-03', '2025-03-31');
-    expect(o.base).toBe('2025-03-02');
-    expect(between(o, '2025-03-03', '2025-03-07')).toBe(4);
-    expect(between(o, '2025-03-07', '2025-03-11')).toBe(1); // weekend and the holiday skipped
-    expect(o.shift).toBe('-13:00');
-    expect(o.ords.at(-1)).toBe(o.ords.at(-2)! + (cal.isWorkingDay('2025-04-01') ? 1 : 0));
-  });
-
-  it('falls back to Monday–Friday outside the seeded years, and stops two years after the period', () => {
-    const o = workingDayOrdinals(cal, '2024-12-30', '2030-01-01', '2025-01-05');
-    expect(between(o, '2024-12-30', '2025-01-03')).toBe(4);
-    expect(o.ords.length).toBeLessThanOrEqual(2 + 7 + 731);
   });
 });

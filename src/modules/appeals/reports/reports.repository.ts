@@ -54,75 +54,39 @@ export interface SummaryRow extends Counts {
 const work = sql.join(WORK_STATES.map((s) => sql.lit(s)));
 const overdueSql = (now: Date) => sql<boolean>`(a.state in (${work}) and a.due_at < ${now})`;
 
-// "Escalated": a ladder step that notified the coordination centre (appeal_report_escalation_ix).
-const escalationFilter = sql`'coordinator' = any (notify)`;
-
 function cohortWhere(c: Cohort): RawBuilder<boolean> {
   const orgs = c.organizationIds === null ? sql`` : sql` and a.organization_id = any (${c.organizationIds}::uuid[])`;
   return sql<boolean>`a.region_code = ${c.regionCode} and a.registered_on between ${c.from}::date and ${c.to}::date and a.state <> 'merged'${orgs}`;
-}
-
-/** The instant from which escalations of the cohort can exist (none precedes a receipt). */
-function escalationsFrom(c: Cohort): Date {
-  return new Date(Date.parse(`${c.from}T00:00:00Z`) - 86_400_000);
-}
-
-/**
- * Working-day ordinals: `ords[i]` = the number of working days up to and including `base + i`
- * (the service builds it from the region's calendar). Working days between two dates are a
- * difference of ordinals; a date outside the array takes the nearest end.
- */
-export interface WorkingDayOrdinals {
-  base: string;
-  ords: number[];
-  timeZone: string;
-  /** 'HH:MM': the end of working hours. */
-  workEnd: string;
-  /**
-   * UTC offset minus the end of working hours ('-13:00' for UTC+5 and 18:00), when the zone's
-   * offset is the same over the whole range (Kazakhstan keeps no summer time): then the answer
-   * day is plain arithmetic (`at time zone interval`), much cheaper per row than a zone lookup.
-   */
-  shift: string | null;
-}
-
-function ordinal(o: WorkingDayOrdinals, date: RawBuilder<unknown>): RawBuilder<number> {
-  return sql<number>`(${o.ords}::int[])[least(greatest(${date} - ${o.base}::date + 1, 1), ${o.ords.length})]`;
 }
 
 /**
  * One pass over the cohort grouped by (organization, receipt day), then a second over those
  * groups: per organization, per bucket and in total (grouping sets over a few thousand rows).
  *
- * Answer time: working days after the receipt day whose hours had ended when the answer was
- * given (calendar.workingDaysBetween: an answer at 11:00 does not count its own day), never
- * negative: ord(answer day) − ord(receipt day), with the answer day = the local date of
- * (answered_at − end of working hours), not before the receipt day.
+ * Escalated, answer time and on time are mirrored on the appeal row in the transaction of the
+ * change (migration 0010): `escalated_at` (the first escalation step that reached the
+ * coordination centre), `answer_working_days` (calendar.workingDaysBetween from the receipt to
+ * the latest answer: an answer at 11:00 does not count its own day) and `answered_on_time` (no
+ * deemed refusal recorded). The cohort is read from appeal_report_ix alone.
  */
-export function summaryQuery(c: Cohort, interval: Interval, o: WorkingDayOrdinals): RawBuilder<SummaryRow & { g: number }> {
-  const answerDay = o.shift
-    ? sql`greatest((a.answered_at at time zone ${o.shift}::interval)::date, a.registered_on)`
-    : sql`greatest(((a.answered_at at time zone ${o.timeZone}) - ${o.workEnd}::interval)::date, a.registered_on)`;
+export function summaryQuery(c: Cohort, interval: Interval): RawBuilder<SummaryRow & { g: number }> {
   return sql<SummaryRow & { g: number }>`
-    with esc as (
-      select distinct case_id from workflow_escalation
-      where region_code = ${c.regionCode} and ${escalationFilter} and applied_at >= ${escalationsFrom(c)}
-    ), s1 as (
+    with s1 as (
       select a.organization_id as org, a.registered_on as day,
         count(*) as received,
         count(*) filter (where a.closed_at is null) as open,
         count(*) filter (where ${overdueSql(c.now)}) as overdue,
-        count(*) filter (where e.case_id is not null) as escalated,
+        count(*) filter (where a.escalated_at is not null) as escalated,
         count(*) filter (where a.reopen_count > 0) as reopened,
         count(*) filter (where a.deemed_refusal_at is not null) as deemed,
         count(*) filter (where a.answered_at is not null) as answered,
-        count(*) filter (where a.answered_at is not null and a.deemed_refusal_at is null) as on_time,
+        count(*) filter (where a.answered_at is not null and a.answered_on_time) as on_time,
         count(*) filter (where a.answered_at is null and (a.deemed_refusal_at is not null or ${overdueSql(c.now)})) as past_term,
         count(a.rating) as rated,
         coalesce(sum(a.rating), 0) as rating_sum,
         count(*) filter (where a.rating >= 4) as satisfied,
-        coalesce(sum(${ordinal(o, answerDay)} - ${ordinal(o, sql`a.registered_on`)}) filter (where a.answered_at is not null), 0) as answer_days
-      from appeal a left join esc e on e.case_id = a.case_id
+        coalesce(sum(a.answer_working_days) filter (where a.answered_at is not null), 0) as answer_days
+      from appeal a
       where ${cohortWhere(c)}
       group by 1, 2
     ), s2 as (
@@ -137,8 +101,8 @@ export function summaryQuery(c: Cohort, interval: Interval, o: WorkingDayOrdinal
     group by grouping sets ((org), (bucket), ())`;
 }
 
-export async function summaryRows(db: Executor, c: Cohort, interval: Interval, o: WorkingDayOrdinals): Promise<SummaryRow[]> {
-  const r = await summaryQuery(c, interval, o).execute(db.withoutPlugins());
+export async function summaryRows(db: Executor, c: Cohort, interval: Interval): Promise<SummaryRow[]> {
+  const r = await summaryQuery(c, interval).execute(db.withoutPlugins());
   // grouping(org, bucket): 1 = bucket rolled up (per organization), 2 = org rolled up (per bucket), 3 = the total.
   return r.rows.map(({ g, ...row }) => ({ ...row, set: g === 1 ? 'organization' : g === 2 ? 'bucket' : 'total' }));
 }
@@ -189,12 +153,11 @@ export function figureSql(f: Figure, now: Date): RawBuilder<boolean> {
     case 'received': return sql<boolean>`true`;
     case 'open': return sql<boolean>`a.closed_at is null`;
     case 'overdue': return overdue;
-    case 'escalated':
-      return sql<boolean>`exists (select 1 from workflow_escalation e where e.region_code = a.region_code and e.case_id = a.case_id and 'coordinator' = any (e.notify))`;
+    case 'escalated': return sql<boolean>`a.escalated_at is not null`;
     case 'reopened': return sql<boolean>`a.reopen_count > 0`;
     case 'deemed_refusal': return sql<boolean>`a.deemed_refusal_at is not null`;
     case 'answered': return sql<boolean>`a.answered_at is not null`;
-    case 'answered_on_time': return sql<boolean>`(a.answered_at is not null and a.deemed_refusal_at is null)`;
+    case 'answered_on_time': return sql<boolean>`(a.answered_at is not null and a.answered_on_time)`;
     case 'answered_late': return sql<boolean>`(a.answered_at is not null and a.deemed_refusal_at is not null)`;
     case 'unanswered_past_term': return sql<boolean>`(a.answered_at is null and (a.deemed_refusal_at is not null or ${overdue}))`;
     case 'ignored': return sql<boolean>`(a.deemed_refusal_at is not null or ${overdue})`;

@@ -7,7 +7,7 @@ import { getStaff, listStaff } from '../../directory/staff.service.ts';
 import { findCategory, listCategories, type CategoryView } from '../appeals.categories.ts';
 import { publicStatus } from '../appeals.views.ts';
 import { checkRegion, regionOrganizations, resolveReportScope, type ReportScope } from './reports.access.ts';
-import { addDays, bucketsOf, resolvePeriod, type Interval, type Period, type PeriodInput } from './reports.period.ts';
+import { bucketsOf, resolvePeriod, type Interval, type Period, type PeriodInput } from './reports.period.ts';
 import * as repo from './reports.repository.ts';
 
 /**
@@ -87,53 +87,6 @@ async function periodOf(db: Executor, regionCode: string, input: PeriodInput, no
   return { period: resolvePeriod(input, today), calendar, today };
 }
 
-/**
- * Working-day ordinals from the day before the period to today (answers come after the receipt
- * and never after now; at most two years after the period — a later answer counts as given
- * then), from the region's production calendar; outside its seeded years, Monday–Friday.
- */
-export function workingDayOrdinals(cal: Calendar, from: string, today: string, to: string = today): repo.WorkingDayOrdinals {
-  const base = addDays(from, -1);
-  const latest = addDays(to, 730);
-  const end = addDays(today < to ? to : today < latest ? today : latest, 1);
-  const ords: number[] = [];
-  let n = 0;
-  for (let d = base; d <= end; d = addDays(d, 1)) {
-    let working: boolean;
-    try {
-      working = cal.isWorkingDay(d);
-    } catch {
-      const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
-      working = dow !== 0 && dow !== 6;
-    }
-    if (working && d !== base) n++;
-    ords.push(n);
-  }
-  return { base, ords, timeZone: cal.timeZone, workEnd: cal.workEnd, shift: constantShift(cal, addDays(base, -16), end) };
-}
-
-/** The zone's UTC offset in minutes at an instant ('GMT+05:00' → 300). */
-function utcOffset(format: Intl.DateTimeFormat, at: Date): number {
-  const name = format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
-}
-
-/** offset − end of working hours as an interval ('-13:00'), if the offset never changes from `from` to `to`; else null. */
-export function constantShift(cal: Pick<Calendar, 'timeZone' | 'workEnd'>, from: string, to: string): string | null {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone: cal.timeZone, timeZoneName: 'longOffset' });
-  const first = utcOffset(format, new Date(`${from}T12:00:00Z`));
-  // Weekly samples find any change of offset (a summer time, a decreed zone change).
-  for (let d = from; d <= to; d = addDays(d, 7)) {
-    if (utcOffset(format, new Date(`${d}T12:00:00Z`)) !== first) return null;
-  }
-  if (utcOffset(format, new Date(`${to}T12:00:00Z`)) !== first) return null;
-  const [h, m] = cal.workEnd.split(':').map(Number) as [number, number];
-  const shift = first - (h * 60 + m);
-  const abs = Math.abs(shift);
-  return `${shift < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
 function regionOf(input: ReportInput, actor: Actor): string {
   if (input.regionCode) return input.regionCode;
   if (actor.kind === 'staff' && actor.regionCode) return actor.regionCode;
@@ -185,9 +138,9 @@ export async function coordinationSummary(db: Executor, input: ReportInput, acto
 }
 
 async function summaryFor(db: Executor, scope: ReportScope, input: PeriodInput, now: Date): Promise<Summary> {
-  const { period, calendar, today } = await periodOf(db, scope.regionCode, input, now);
+  const { period } = await periodOf(db, scope.regionCode, input, now);
   const cohort = { regionCode: scope.regionCode, from: period.from, to: period.to, now, organizationIds: scope.organizationIds };
-  const rows = await repo.summaryRows(db, cohort, period.interval, workingDayOrdinals(calendar, period.from, today, period.to));
+  const rows = await repo.summaryRows(db, cohort, period.interval);
   const total = rows.find((r) => r.set === 'total') ?? EMPTY;
   const byBucket = new Map(rows.filter((r) => r.set === 'bucket').map((r) => [r.bucket!, r]));
   const organizations = await Promise.all(
