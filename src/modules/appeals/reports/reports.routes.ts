@@ -4,6 +4,7 @@ import { anonymousRateLimit } from '../../../platform/auth/auth.routes.ts';
 import { requestLang } from '../../../platform/http/problem.ts';
 import { problemResponses } from '../../../platform/http/schemas.ts';
 import type { App, AppDeps } from '../../../platform/http/types.ts';
+import { registerStaffMapRoute } from './reports.map.ts';
 import { CSV_TYPE, ignoringCsv, ignoringXlsx, XLSX_TYPE, type ExportFile } from './reports.export.ts';
 import * as s from './reports.schema.ts';
 import { coordinationSummary, drillAppeals, ignoringReport, publicAppeals, publicMap, publicStats } from './reports.service.ts';
@@ -93,6 +94,8 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
       return drillAppeals(db, req.query, req.actor, clock.now());
     },
   );
+
+  registerStaffMapRoute(app, deps);
 
   app.get(
     '/appeals/public',

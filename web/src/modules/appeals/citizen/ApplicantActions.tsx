@@ -4,20 +4,24 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../../api.ts';
 import { ProblemAlert } from '../../../ui/ErrorDisplay.tsx';
+import { FilesField, filesError, withFiles } from '../shared/FilesField.tsx';
 import { appealKey } from '../shared/queries.ts';
 import type { AppealPage } from '../shared/types.ts';
 
 /**
  * What the applicant can do with an appeal, as the server lists it in `actions`: confirm or
  * dispute the answer with a rating (a dispute reopens the appeal), add the information asked
- * for, or withdraw. Each posts the case version the page showed, so a change in between is a
+ * for (with files, sent as multipart), or withdraw. Each posts the case version the page showed, so a change in between is a
  * clear 409 rather than a silent overwrite.
  */
 
 function useAction(appeal: AppealPage, path: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: Record<string, unknown>) => api(`/api/appeals/${appeal.id}/${path}`, { method: 'POST', body: { expectedVersion: appeal.caseVersion, ...body } }),
+    mutationFn: ({ files = [], ...body }: Record<string, unknown> & { files?: File[] }) => {
+      const data = { expectedVersion: appeal.caseVersion, ...body };
+      return api(`/api/appeals/${appeal.id}/${path}`, { method: 'POST', body: files.length ? withFiles(data, files) : data });
+    },
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: appealKey(appeal.id) });
       void qc.invalidateQueries({ queryKey: ['appeals', 'mine'] });
@@ -93,13 +97,14 @@ export function FeedbackForm({ appeal }: { appeal: AppealPage }) {
 export function ProvideInfoForm({ appeal, question }: { appeal: AppealPage; question: string | null }) {
   const { t } = useTranslation('appealsweb');
   const [text, setText] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
   const [missing, setMissing] = useState<string | undefined>();
   const send = useAction(appeal, 'provide-info');
   function submit(e: FormEvent) {
     e.preventDefault();
     if (!text.trim()) return setMissing(t('new.required.text'));
     setMissing(undefined);
-    send.mutate({ text: text.trim() });
+    send.mutate({ text: text.trim(), files });
   }
   return (
     <Card withBorder padding="md" radius="md" component="section" aria-labelledby="info-title" style={{ borderColor: '#f0c27a' }}>
@@ -114,7 +119,8 @@ export function ProvideInfoForm({ appeal, question }: { appeal: AppealPage; ques
             </Text>
           )}
           <Textarea label={t('provideInfo.text')} value={text} onChange={(e) => setText(e.currentTarget.value)} autosize minRows={3} maxLength={10000} required error={missing ?? fieldError(send.error, 'text')} />
-          {generalError(send.error, ['text']) ? <ProblemAlert error={send.error} /> : null}
+          <FilesField id="info-files" label={t('provideInfo.files')} files={files} onChange={setFiles} error={filesError((field) => fieldError(send.error, field), files.length)} />
+          {generalError(send.error, ['text', 'files', ...files.map((_, i) => `files.${i}`)]) ? <ProblemAlert error={send.error} /> : null}
           <Group>
             <Button type="submit" loading={send.isPending}>
               {t('provideInfo.send')}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { Alert, Box, Button, Group, Progress, Stack, Text, Title } from '@mantine/core';
+import { Box, Button, Group, Progress, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -30,7 +30,6 @@ export default function NewAppealPage() {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [step, setStep] = useState<Step>('kind');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [rejected, setRejected] = useState<string[]>([]);
   const [slip, setSlip] = useState<Slip | null>(null);
   const idempotencyKey = useRef(crypto.randomUUID());
   const stepHeading = useRef<HTMLHeadingElement>(null);
@@ -152,12 +151,7 @@ export default function NewAppealPage() {
           {step === 'where' && <WhereStep {...stepProps} />}
           {step === 'photos' && (
             <>
-              <PhotosStep {...stepProps} onFilesRejected={setRejected} />
-              {rejected.length > 0 && (
-                <Alert color="orange" variant="light" role="status">
-                  {t('new.filesRejected', { names: rejected.join(', ') })}
-                </Alert>
-              )}
+              <PhotosStep {...stepProps} />
               <Summary draft={draft} categoryLabel={draft.categoryId ? categoryPath(tree, draft.categoryId, f.lang) : ''} />
             </>
           )}

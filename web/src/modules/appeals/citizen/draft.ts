@@ -1,5 +1,6 @@
 import { ApiError } from '../../../api.ts';
 import { cleanExtra, type ExtraValues } from '../shared/ExtraFields.tsx';
+import { withFiles } from '../shared/FilesField.tsx';
 import type { AppealTypeCode, Category } from '../shared/types.ts';
 
 /** The citizen's appeal while it is being written, and the rules that say which step a field is on. */
@@ -20,8 +21,6 @@ export interface Draft {
 export const STEPS = ['kind', 'text', 'where', 'photos'] as const;
 export type Step = (typeof STEPS)[number];
 
-export const MAX_FILES = 10;
-export const ACCEPTED = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'];
 export const TEXT_MAX = 10_000;
 
 /** The step on which the server's field is entered (`extra.apartment` → kind). */
@@ -60,10 +59,7 @@ export function toFormData(d: Draft, category: Category | undefined, lang: strin
     isPublic: d.isPublic,
     ...(cleanExtra(category?.extraFields ?? null, d.extra) ? { extra: cleanExtra(category?.extraFields ?? null, d.extra) } : {}),
   };
-  const form = new FormData();
-  form.append('data', JSON.stringify(data));
-  for (const f of d.files) form.append('files', f, f.name);
-  return form;
+  return withFiles(data, d.files);
 }
 
 /** The server's field errors as a map; the rest (no field, or a field no step shows) as one message. */

@@ -1,13 +1,14 @@
-import { ActionIcon, Box, Checkbox, Group, Input, NativeSelect, Radio, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Box, Checkbox, Input, NativeSelect, Radio, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { AppealMap } from '../shared/AppealMap.tsx';
 import { CategoryPicker } from '../shared/CategoryPicker.tsx';
 import { ExtraFields } from '../shared/ExtraFields.tsx';
+import { FilesField, filesError } from '../shared/FilesField.tsx';
 import { useFormat } from '../shared/format.ts';
 import { useRegions } from '../shared/queries.ts';
 import { TerritorySelect } from '../shared/TerritorySelect.tsx';
 import { APPEAL_TYPES, type AppealTypeCode, type Category } from '../shared/types.ts';
-import { ACCEPTED, MAX_FILES, TEXT_MAX, type Draft } from './draft.ts';
+import { TEXT_MAX, type Draft } from './draft.ts';
 
 /** The four steps of the citizen's form. Each gets the draft, a setter and the errors of its fields. */
 
@@ -116,57 +117,11 @@ export function WhereStep({ draft, set, error }: StepProps) {
   );
 }
 
-export function PhotosStep({ draft, set, error, onFilesRejected }: StepProps & { onFilesRejected: (names: string[]) => void }) {
+export function PhotosStep({ draft, set, error }: StepProps) {
   const { t } = useTranslation('appealsweb');
-  const f = useFormat();
-  const add = (list: FileList | null) => {
-    if (!list) return;
-    const picked = [...list];
-    const ok = picked.filter((x) => ACCEPTED.includes(x.type));
-    onFilesRejected(picked.filter((x) => !ACCEPTED.includes(x.type)).map((x) => x.name));
-    set({ files: [...draft.files, ...ok].slice(0, MAX_FILES) });
-  };
-  const fileError = error('files') ?? error('files.0');
   return (
     <Stack gap="md">
-      <Box>
-        <Text component="label" htmlFor="appeal-files" size="sm" fw={600} display="block">
-          {t('new.photos')}
-        </Text>
-        <Text size="xs" c="dimmed" id="appeal-files-hint" mb={6}>
-          {t('new.photosHint', { max: MAX_FILES })}
-        </Text>
-        <input
-          id="appeal-files"
-          type="file"
-          multiple
-          accept={ACCEPTED.join(',')}
-          aria-describedby="appeal-files-hint"
-          aria-invalid={fileError ? true : undefined}
-          disabled={draft.files.length >= MAX_FILES}
-          onChange={(e) => {
-            add(e.currentTarget.files);
-            e.currentTarget.value = '';
-          }}
-          style={{ maxWidth: '100%' }}
-          data-testid="appeal-files"
-        />
-        {fileError && <Input.Error mt={4}>{fileError}</Input.Error>}
-        {draft.files.length > 0 && (
-          <Stack gap={4} mt="sm" component="ul" style={{ listStyle: 'none', padding: 0 }} data-testid="chosen-files">
-            {draft.files.map((file, i) => (
-              <Group component="li" key={`${file.name}-${i}`} gap="xs" wrap="nowrap" justify="space-between">
-                <Text size="sm" style={{ minWidth: 0, wordBreak: 'break-word' }}>
-                  {file.name} · {f.bytes(file.size)}
-                </Text>
-                <ActionIcon variant="subtle" color="red" aria-label={t('new.removeFile', { name: file.name })} onClick={() => set({ files: draft.files.filter((_, j) => j !== i) })}>
-                  <span aria-hidden="true">✕</span>
-                </ActionIcon>
-              </Group>
-            ))}
-          </Stack>
-        )}
-      </Box>
+      <FilesField id="appeal-files" label={t('new.photos')} files={draft.files} onChange={(files) => set({ files })} error={filesError(error, draft.files.length)} />
       <Checkbox
         checked={draft.isPublic}
         onChange={(e) => set({ isPublic: e.currentTarget.checked })}

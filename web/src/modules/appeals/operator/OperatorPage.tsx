@@ -9,6 +9,7 @@ import { useSession } from '../../../ui/session.ts';
 import { buildTree } from '../shared/categories.ts';
 import { CategorySelect } from '../shared/CategoryPicker.tsx';
 import { cleanExtra, ExtraFields, type ExtraValues } from '../shared/ExtraFields.tsx';
+import { FilesField, filesError, withFiles } from '../shared/FilesField.tsx';
 import { useFormat } from '../shared/format.ts';
 import { DEFAULT_REGION, useCategories } from '../shared/queries.ts';
 import { SlipCard } from '../shared/SlipCard.tsx';
@@ -46,6 +47,7 @@ export default function OperatorPage() {
   const [territoryCode, setTerritoryCode] = useState<string | null>(null);
   const [address, setAddress] = useState('');
   const [isPublic, setIsPublic] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
   const [missing, setMissing] = useState<Record<string, string>>({});
   const [slip, setSlip] = useState<Slip | null>(null);
   const idempotencyKey = useRef(crypto.randomUUID());
@@ -86,7 +88,7 @@ export default function OperatorPage() {
         ...(anonymous ? { isAnonymous: true } : { applicant }),
         ...(cleanExtra(category?.extraFields ?? null, extra) ? { extra: cleanExtra(category?.extraFields ?? null, extra) } : {}),
       };
-      return api<Slip>('/api/appeals/operator', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey.current } });
+      return api<Slip>('/api/appeals/operator', { method: 'POST', body: files.length ? withFiles(body, files) : body, headers: { 'idempotency-key': idempotencyKey.current } });
     },
     onSuccess: (s) => setSlip(s),
   });
@@ -107,6 +109,7 @@ export default function OperatorPage() {
     setTerritoryCode(null);
     setAddress('');
     setIsPublic(false);
+    setFiles([]);
     setMissing({});
     setSlip(null);
     search.reset();
@@ -145,7 +148,7 @@ export default function OperatorPage() {
   };
   const serverError = (field: string) => (register.error instanceof ApiError ? register.error.fieldMessage(field) : undefined);
   const err = (field: string) => missing[field] ?? serverError(field);
-  const general = register.error instanceof ApiError && !register.error.isGeneral(FORM_FIELDS) ? undefined : register.error;
+  const general = register.error instanceof ApiError && !register.error.isGeneral([...FORM_FIELDS, 'files', ...files.map((_, i) => `files.${i}`)]) ? undefined : register.error;
   const categoryName = (id: string) => f.pick(tree.byId.get(id)?.name);
 
   return (
@@ -212,6 +215,7 @@ export default function OperatorPage() {
                   <TerritorySelect regionCode={regionCode} value={territoryCode} onChange={setTerritoryCode} label={t('new.territory')} error={err('territoryCode')} required />
                 </SimpleGrid>
                 <TextInput label={t('new.address')} value={address} onChange={(e) => setAddress(e.currentTarget.value)} maxLength={500} error={err('address')} autoComplete="off" />
+                <FilesField id="op-files" label={t('operator.files')} files={files} onChange={setFiles} error={filesError(serverError, files.length)} />
                 <Checkbox label={t('operator.consent')} checked={isPublic} onChange={(e) => setIsPublic(e.currentTarget.checked)} />
                 {general ? <ProblemAlert error={general} /> : null}
                 <Group>

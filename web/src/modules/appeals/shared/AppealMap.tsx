@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import { Box, Button, Group, Text } from '@mantine/core';
 import L from 'leaflet';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { useWebConfig } from './queries.ts';
 import type { MapPoint } from './types.ts';
 
@@ -13,6 +14,8 @@ import type { MapPoint } from './types.ts';
  * drawn on a plain background with a faint grid, and nothing else on the page depends on the
  * map: every point is also in a list beside it, and a place can always be given as a territory
  * and an address instead of a pin. Points are SVG circles, so no marker images are fetched.
+ * Each point is reachable with Tab, named by its label, and Enter (or Space) opens its popup —
+ * with a link to the appeal when the point has one — and moves the focus into it.
  */
 
 export const KARAGANDA: [number, number] = [49.806, 73.085];
@@ -47,6 +50,9 @@ export function AppealMap({ label, points = [], center, zoom = 12, height = 280,
   pickRef.current = pick;
   const clickRef = useRef(onPointClick);
   clickRef.current = onPointClick;
+  const navigate = useNavigate();
+  const navigateRef = useRef(navigate);
+  navigateRef.current = navigate;
   const tileUrl = config.data?.mapTileUrl ?? null;
   const ready = !config.isPending;
 
@@ -62,6 +68,25 @@ export function AppealMap({ label, points = [], center, zoom = 12, height = 280,
     }
     layer.current = L.layerGroup().addTo(m);
     m.on('click', (e: L.LeafletMouseEvent) => pickRef.current?.onChange({ lat: round(e.latlng.lat), lon: round(e.latlng.lng) }));
+    // A popup opened from the keyboard takes the focus (its link, else its close button, named in
+    // the page's language); closing it (Escape, or the button) gives the focus back to the point.
+    m.on('popupopen', (e: L.PopupEvent) => {
+      const box = e.popup.getElement();
+      box?.querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', t('map.closePopup'));
+      const layer = (e.popup as unknown as { _source?: L.Path })._source;
+      layer?.closeTooltip(); // the tooltip (opened by focus or hover) says the same as the popup
+      const source = layer?.getElement();
+      if (source && document.activeElement === source) box?.querySelector<HTMLElement>('a[data-open], .leaflet-popup-close-button')?.focus();
+    });
+    // Leaflet closes a popup on Escape only while the map's own frame has the focus; a point or the popup's link may have it instead.
+    L.DomEvent.on(el.current, 'keydown', (ev) => {
+      if ((ev as KeyboardEvent).key === 'Escape') m.closePopup(); // nothing open: nothing happens
+    });
+    m.on('popupclose', (e: L.PopupEvent) => {
+      const box = e.popup.getElement();
+      const source = (e.popup as unknown as { _source?: L.Path })._source?.getElement() as (SVGElement & HTMLOrSVGElement) | undefined;
+      if (source && (!document.activeElement || document.activeElement === document.body || box?.contains(document.activeElement))) source.focus();
+    });
     map.current = m;
     const ro = new ResizeObserver(() => m.invalidateSize());
     ro.observe(el.current);
@@ -86,8 +111,10 @@ export function AppealMap({ label, points = [], center, zoom = 12, height = 280,
     for (const p of points) {
       const c = L.circleMarker([p.lat, p.lon], { radius: 7, color: '#ffffff', weight: 2, fillColor: TONE_COLOUR[p.tone ?? 'open'], fillOpacity: 0.95 });
       c.bindTooltip(p.label, { direction: 'top' });
+      c.bindPopup(() => popupContent(p, t('map.openAppeal'), (href) => navigateRef.current(href)), { closeButton: true, autoPan: true, maxWidth: Math.max(160, m.getSize().x - 64) });
       c.on('click', () => clickRef.current?.(p.id));
       c.addTo(g);
+      makeFocusable(c, p.label, () => (clickRef.current ? clickRef.current(p.id) : c.openPopup()));
       all.push([p.lat, p.lon]);
     }
     if (pinned) {
@@ -135,6 +162,46 @@ export function AppealMap({ label, points = [], center, zoom = 12, height = 280,
       )}
     </Box>
   );
+}
+
+/** A point's SVG shape as a keyboard control: in the tab order, named, Enter or Space activates it. */
+function makeFocusable(c: L.CircleMarker, label: string, activate: () => void) {
+  const el = c.getElement();
+  if (!el) return;
+  el.setAttribute('tabindex', '0');
+  el.setAttribute('role', 'button');
+  el.setAttribute('aria-label', label);
+  L.DomEvent.on(el as HTMLElement, 'keydown', (ev) => {
+    const e = ev as KeyboardEvent;
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    L.DomEvent.stop(e);
+    activate();
+  });
+}
+
+/** The popup of a point: its label and, when it has one, a link to the appeal (followed inside the app). */
+function popupContent(p: MapPoint, linkText: string, go: (href: string) => void): HTMLElement {
+  const box = document.createElement('div');
+  const text = document.createElement('p');
+  text.style.margin = '0';
+  text.textContent = p.label;
+  box.append(text);
+  if (p.href) {
+    const href = p.href;
+    const a = document.createElement('a');
+    a.href = href;
+    a.dataset.open = '';
+    a.textContent = linkText;
+    a.style.display = 'inline-block';
+    a.style.marginTop = '6px';
+    a.addEventListener('click', (e) => {
+      if (e.ctrlKey || e.metaKey || e.shiftKey) return;
+      e.preventDefault();
+      go(href);
+    });
+    box.append(a);
+  }
+  return box;
 }
 
 /** Five decimals: about a metre, as precise as a finger on a phone. */

@@ -53,6 +53,8 @@ export interface Category {
   description: Localized | null;
   keywords: string[];
   extraFields: ExtraFieldsSchema | null;
+  organizationKind: string | null;
+  targetHours: number | null;
   sort: number;
   isActive: boolean;
   isLeaf: boolean;
@@ -148,6 +150,7 @@ export interface AppealPage {
   extra: Record<string, unknown>;
   isPublic: boolean;
   isAnonymous: boolean;
+  isSecurityReport: boolean;
   applicant: { name: string | null; iin: string | null; phone: string | null; email: string | null; hasAccount: boolean; isMasked: boolean } | null;
   receivedAt: string;
   registeredOn: string;
@@ -165,6 +168,7 @@ export interface AppealPage {
   deemedRefusalAt: string | null;
   forwardedTo: string | null;
   caseVersion: number;
+  escalationLevel: number;
   attachments: Attachment[];
   timeline: TimelineEntry[];
   actions: string[];
@@ -185,4 +189,6 @@ export interface MapPoint {
   /** Shown in the point's tooltip and read by screen readers in the list beside the map. */
   label: string;
   tone?: 'open' | 'closed' | 'overdue' | 'selected';
+  /** The appeal's page inside the app, linked from the point's popup (staff maps). */
+  href?: string;
 }

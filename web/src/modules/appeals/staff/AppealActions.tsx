@@ -5,7 +5,8 @@ import { ProblemAlert } from '../../../ui/ErrorDisplay.tsx';
 import { ActionForm, type FieldSpec } from './ActionForm.tsx';
 import { localized } from './format.ts';
 import { Section } from './parts.tsx';
-import { useAppealAction, useOrganizations, useStaff, type AppealPage } from './staffApi.ts';
+import type { AppealPage } from '../shared/types.ts';
+import { useAppealAction, useOrganizations, useStaff } from './staffApi.ts';
 
 /**
  * What the viewer may do with the appeal now. The server lists the actions open to this user

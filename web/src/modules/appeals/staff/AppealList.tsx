@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { StateBadge, TimeLeft } from './Badges.tsx';
 import { dateTime, localized } from './format.ts';
 import { NO_BREAK, TableRegion, useIsPhone } from './parts.tsx';
-import type { Category, ListItem } from './staffApi.ts';
+import type { Category, ListItem } from '../shared/types.ts';
 
 /**
  * A page of appeals for staff: a table on a desktop, cards on a phone. Names and phones are

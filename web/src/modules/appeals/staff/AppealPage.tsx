@@ -7,12 +7,12 @@ import { usePageTitle } from '../../../ui/page.ts';
 import { AppealMap } from '../shared/AppealMap.tsx';
 import { AttachmentList } from '../shared/AttachmentList.tsx';
 import { Timeline } from '../shared/Timeline.tsx';
-import type { TimelineEntry } from '../shared/types.ts';
+import type { AppealPage as Appeal } from '../shared/types.ts';
 import { AppealActions } from './AppealActions.tsx';
 import { StateBadge, TimeLeft } from './Badges.tsx';
 import { dateTime, day, localized } from './format.ts';
 import { Section } from './parts.tsx';
-import { useAppeal, useStaff, type AppealPage as Appeal } from './staffApi.ts';
+import { useAppeal, useStaff } from './staffApi.ts';
 
 /** A label and its value, as a row of a description list. */
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -173,7 +173,7 @@ export default function AppealPage() {
               </Box>
             )}
             <Box p="md" style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 8 }}>
-              <Timeline entries={a.timeline as unknown as TimelineEntry[]} audience="staff" />
+              <Timeline entries={a.timeline} audience="staff" />
             </Box>
           </Stack>
         </Grid.Col>

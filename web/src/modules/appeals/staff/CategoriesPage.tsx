@@ -8,7 +8,7 @@ import { ActionForm, type FieldSpec } from './ActionForm.tsx';
 import { categoryOptions, categoryPath, ORGANIZATION_KINDS, useAdminWrite, useAllCategories } from './adminApi.ts';
 import { localized, num } from './format.ts';
 import { Section } from './parts.tsx';
-import type { Category } from './staffApi.ts';
+import type { Category } from '../shared/types.ts';
 
 /**
  * The region's category tree, managed by the coordination centre: names in the three

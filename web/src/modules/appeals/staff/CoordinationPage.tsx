@@ -81,10 +81,11 @@ export default function CoordinationPage() {
     id: f.id,
     lat: f.geometry.coordinates[1],
     lon: f.geometry.coordinates[0],
-    label: `${localized(f.properties.category.name)} — ${t(`state.${f.properties.state}`, { defaultValue: f.properties.state })}`,
-    tone: f.properties.status === 'open' ? ('open' as const) : ('closed' as const),
+    label: `${f.properties.slipNumber} · ${localized(f.properties.category.name)} — ${t(`state.${f.properties.state}`, { defaultValue: f.properties.state })}`,
+    tone: f.properties.isOverdue ? ('overdue' as const) : f.properties.status === 'open' ? ('open' as const) : ('closed' as const),
+    href: `/work/appeals/${f.id}`,
   }));
-  const openPoints = points.filter((p) => p.tone === 'open').length;
+  const openPoints = points.filter((p) => p.tone !== 'closed').length;
   const view = viewOf(points);
 
   return (

@@ -56,7 +56,7 @@ export function OrganizationFigures({ rows, period }: { rows: Summary['organizat
                 <Text component="dt" size="xs" c="dimmed">
                   {t('fig.onTime')}
                 </Text>
-                <Text component="dd" m={0}>
+                <Text component="dd" m={0} data-testid={`org-${r.organizationId}-onTime`} data-value={r.answeredOnTimeShare ?? ''}>
                   {percent(r.answeredOnTimeShare)}
                 </Text>
               </div>
@@ -64,7 +64,7 @@ export function OrganizationFigures({ rows, period }: { rows: Summary['organizat
                 <Text component="dt" size="xs" c="dimmed">
                   {t('fig.rating')}
                 </Text>
-                <Text component="dd" m={0}>
+                <Text component="dd" m={0} data-testid={`org-${r.organizationId}-rating`} data-value={r.averageRating ?? ''}>
                   {num(r.averageRating, undefined, 1)}
                 </Text>
               </div>
@@ -101,8 +101,12 @@ export function OrganizationFigures({ rows, period }: { rows: Summary['organizat
                   {cell(r, k)}
                 </Table.Td>
               ))}
-              <Table.Td ta="end">{percent(r.answeredOnTimeShare)}</Table.Td>
-              <Table.Td ta="end">{num(r.averageRating, undefined, 1)}</Table.Td>
+              <Table.Td ta="end" data-testid={`org-${r.organizationId}-onTime`} data-value={r.answeredOnTimeShare ?? ''}>
+                {percent(r.answeredOnTimeShare)}
+              </Table.Td>
+              <Table.Td ta="end" data-testid={`org-${r.organizationId}-rating`} data-value={r.averageRating ?? ''}>
+                {num(r.averageRating, undefined, 1)}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../api.ts';
 import { localized } from './format.ts';
-import type { Category, RoutingRule } from './staffApi.ts';
+import type { Category } from '../shared/types.ts';
+import type { RoutingRule } from './staffApi.ts';
 
 /** The coordination centre's reference data: routing rules and the category tree (appeals.admin.routes.ts). */
 

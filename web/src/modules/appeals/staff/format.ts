@@ -1,6 +1,6 @@
 import { currentLang, type Lang } from '../../../ui/i18n.ts';
 import { localeOf, pick, REGION_TIME_ZONE } from '../shared/format.ts';
-import type { Localized } from './staffApi.ts';
+import type { Localized } from '../shared/types.ts';
 
 /**
  * The staff screens' formatting: dates and numbers in the reader's language, times in the

@@ -1,131 +1,13 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../api.ts';
+import type { AppealPage, Category, ListItem, Localized, Page } from '../shared/types.ts';
 
 /**
- * The staff side of the appeals API (src/modules/appeals/README.md, reports/): types as the
- * server answers them (dates as ISO strings) and the TanStack Query hooks of the staff screens.
+ * The staff side of the appeals API (src/modules/appeals/README.md, reports/): the report and
+ * administration types (the appeal's own shapes — page, list item, category, timeline — are in ../shared/types.ts)
+ * and the TanStack Query hooks of the staff screens.
  * Lists are paged by the server; nothing here loads a whole register.
  */
-
-export interface Localized {
-  kk: string;
-  ru: string;
-  en: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
-export interface ListItem {
-  id: string;
-  regionCode: string;
-  slipNumber: string;
-  typeCode: string;
-  categoryId: string;
-  channel: string;
-  state: string;
-  organizationId: string;
-  assigneeId: string | null;
-  receivedAt: string;
-  registeredOn: string;
-  dueAt: string | null;
-  isOverdue: boolean;
-  workingDaysLeft: number | null;
-  excerpt: string;
-  territoryCode: string;
-  isAnonymous: boolean;
-  isSecurityReport: boolean;
-  reopenCount: number;
-  deemedRefusalAt: string | null;
-  applicantName: string | null;
-  applicantPhone: string | null;
-}
-
-export interface Attachment {
-  id: string;
-  fileId: string;
-  stage: string;
-  originalName: string;
-  mime: string;
-  size: number;
-  createdAt: string;
-}
-
-export interface TimelineEntry {
-  at: string;
-  kind: 'transition' | 'deadline_started' | 'deadline_changed' | 'deadline_ended' | 'escalation' | string;
-  action?: string;
-  from?: string | null;
-  to?: string;
-  actorKind?: string;
-  comment?: string | null;
-  key?: string;
-  dueAt?: string;
-  level?: number;
-  status?: string;
-  organizationId?: string;
-}
-
-export interface AppealPage {
-  id: string;
-  regionCode: string;
-  slipNumber: string;
-  typeCode: string;
-  category: { id: string; code: string; name: Localized; path: string[]; targetHours: number | null };
-  channel: string;
-  lang: string;
-  text: string;
-  territoryCode: string;
-  address: string | null;
-  location: { lat: number; lon: number } | null;
-  extra: Record<string, unknown>;
-  isAnonymous: boolean;
-  isSecurityReport: boolean;
-  applicant: { name: string | null; iin: string | null; phone: string | null; email: string | null; hasAccount: boolean } | null;
-  receivedAt: string;
-  registeredOn: string;
-  state: string;
-  organization: { id: string; name: Localized };
-  assigneeId: string | null;
-  dueAt: string | null;
-  workingDaysLeft: number | null;
-  closedAt: string | null;
-  answer: { text: string; decision: string | null; answeredAt: string | null; answeredBy: string | null } | null;
-  verdict: string | null;
-  rating: number | null;
-  reopenCount: number;
-  extensionCount: number;
-  deemedRefusalAt: string | null;
-  forwardedTo: string | null;
-  caseVersion: number;
-  escalationLevel: number;
-  attachments: Attachment[];
-  timeline: TimelineEntry[];
-  actions: string[];
-  access: 'applicant' | 'coordination' | 'organization';
-}
-
-export interface Category {
-  id: string;
-  regionCode: string;
-  parentId: string | null;
-  path: string[];
-  depth: number;
-  code: string;
-  name: Localized;
-  organizationKind: string | null;
-  targetHours: number | null;
-  isSecurityReport: boolean;
-  keywords: string[];
-  sort: number;
-  isActive: boolean;
-  isLeaf: boolean;
-  effective: { organizationKind: string | null; targetHours: number | null; isSecurityReport: boolean };
-}
 
 export interface RoutingRule {
   id: string;
@@ -230,10 +112,20 @@ export interface DrillPage extends Page<DrillItem> {
   period: Period;
 }
 
+/** A point of the staff map layer (GET /api/appeals/reports/map): slip, category, state, organization — no personal data. */
 export interface MapFeature {
   id: string;
   geometry: { coordinates: [number, number] };
-  properties: { status: 'open' | 'closed'; state: string; category: { name: Localized | null }; organization: { name: Localized | null } };
+  properties: {
+    slipNumber: string;
+    state: string;
+    status: 'open' | 'closed';
+    isOverdue: boolean;
+    category: { id: string; name: Localized | null };
+    organization: { id: string; name: Localized | null };
+    registeredOn: string;
+    dueAt: string | null;
+  };
 }
 
 export interface ActionResult {
@@ -338,11 +230,11 @@ export function useDrill(p: ReportPeriod & { figure: string; organizationId?: st
   });
 }
 
-/** Where the region's appeals are: the anonymized public layer (grid cells, never a home address). */
+/** Where the period's appeals of the region are: every appeal with a point (the staff layer, not only the published ones). */
 export function useRegionMap(regionCode: string | undefined, p: ReportPeriod) {
   return useQuery({
     queryKey: ['appeals-staff', 'map', regionCode, p],
-    queryFn: ({ signal }) => api<{ features: MapFeature[]; total: number; truncated: boolean }>('/api/appeals/public/map', { query: { regionCode, ...p, limit: 500 }, signal }),
+    queryFn: ({ signal }) => api<{ features: MapFeature[]; total: number; truncated: boolean }>('/api/appeals/reports/map', { query: { regionCode, ...p, limit: 1000 }, signal }),
     enabled: !!regionCode,
   });
 }
