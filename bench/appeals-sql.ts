@@ -129,7 +129,7 @@ insert into appeal (region_code, id, slip_number, slip_year, slip_seq, type_code
   extra, is_public, is_anonymous, is_security_report, is_state_service_complaint, applicant_iin, applicant_person_id, applicant_account_id,
   applicant_name, applicant_phone, applicant_email, received_at, registered_on, received_by_kind, received_by_id, received_by_organization_id,
   process_key, case_id, state, organization_id, assignee_id, due_at, closed_at, answer_text, answer_decision, answered_at, answered_by,
-  verdict, rating, verdict_at, reopen_count, deemed_refusal_at, forwarded_to, created_at, updated_at)
+  verdict, rating, verdict_at, reopen_count, deemed_refusal_at, forwarded_to, created_at, updated_at, answer_working_days, answered_on_time)
 select x.region_code, x.id, rg.slip_prefix || '-' || x.yr || '-' || lpad(x.seq::text, 6, '0'), x.yr, x.seq,
   case when x.channel = 'open311' then 'report' when x.r1 < 0.5 then 'statement' when x.r1 < 0.75 then 'complaint' when x.r1 < 0.83 then 'proposal'
        when x.r1 < 0.93 then 'request' when x.r1 < 0.95 then 'response' else 'report' end,
@@ -159,16 +159,36 @@ select x.region_code, x.id, rg.slip_prefix || '-' || x.yr || '-' || lpad(x.seq::
   x.h_dispute::int,
   case when o.case_id is not null and o.has_answer then o.deemed_at else x.deemed_refusal_at end,
   case when x.h_forward then 'Департамент полиции области' end,
-  x.received_at, coalesce(x.closed_at, x.state_entered_at)
+  x.received_at, coalesce(x.closed_at, x.state_entered_at),
+  -- The mirrors the core writes with the answer (migration 0010): working days after the receipt
+  -- day whose hours (to 18:00) had ended by the answer, as calendar.workingDaysBetween counts them
+  -- (working days up to that day minus those up to the receipt day), and on time = no deemed refusal.
+  case when x.ans is not null then greatest(0, an.ord - 1 - x.reg_ord) end,
+  case when x.ans is not null then (case when o.case_id is not null and o.has_answer then o.deemed_at else x.deemed_refusal_at end) is null end
 from (
-  select s.*, s.kind = 'anonymous' as anon, case when s.kind = 'anonymous' then (case when s.r1 < 0.5 then 'kk' else 'ru' end) else s.cit_lang end as lang,
+  select s.*, s.kind = 'anonymous' as anon, case when s.h_reanswer then s.reanswer_at when s.h_answer then s.answered_at end as ans, case when s.kind = 'anonymous' then (case when s.r1 < 0.5 then 'kk' else 'ru' end) else s.cit_lang end as lang,
     extract(year from s.registered_on)::int as yr,
     coalesce(off.base, 0) + row_number() over (partition by s.region_code, extract(year from s.registered_on) order by s.received_at, s.id) as seq
   from bench_stage s left join bench_off off on off.region_code = s.region_code and off.yr = extract(year from s.registered_on)::int
 ) x
 join appeal_region rg on rg.region_code = x.region_code
 left join bench_open o on o.case_id = x.case_id
+left join bench_next an on an.date = ((x.ans at time zone 'UTC' + interval '5 hours') - interval '18 hours')::date + 1
 order by x.region_code, x.id
+`;
+
+/**
+ * The mirror of the first escalation step that reached the coordination centre (migration 0010,
+ * written by the sweep's notice hook in the app), once the escalations are in. The loader's case
+ * shares its appeal's id.
+ */
+export const ESCALATED_AT_SQL = `
+update appeal a set escalated_at = e.first_at
+from (
+  select region_code, case_id, min(applied_at) as first_at from workflow_escalation
+  where 'coordinator' = any (notify) group by 1, 2
+) e
+where a.region_code = e.region_code and a.id = e.case_id
 `;
 
 /** $1 definition id, $2 its version. */

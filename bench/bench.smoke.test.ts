@@ -63,5 +63,26 @@ describe('npm run bench -- --smoke', () => {
       expect(r.rps, `${scenario} rps\n${output}`).toBeGreaterThan(0);
       expect(r.errors, `${scenario} errors\n${output}`).toBe(0);
     }
+    // The loader writes the answer mirrors the core keeps (migration 0010) with its own working-day
+    // arithmetic: they must agree with that migration's definition (calendar.workingDaysBetween).
+    const c = new pg.Client({ connectionString: withDatabase(inject('pgAdminUrl'), name) });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ answered: number; wrong: number }>(`
+        select count(*)::int as answered, (count(*) filter (where a.answer_working_days is distinct from (
+          select count(*)::int from calendar_region z,
+            generate_series(a.registered_on + 1, (a.answered_at at time zone z.time_zone)::date, interval '1 day') g (d)
+          where z.region_code = coalesce((select region_code from calendar_region where region_code = a.region_code), '000000000')
+            and (g.d::date + z.work_end::time) at time zone z.time_zone <= a.answered_at
+            and coalesce((select cd.kind in ('working', 'transferred_working_day') from calendar_day cd
+              where cd.region_code in (a.region_code, '000000000') and cd.date = g.d::date order by cd.region_code = '000000000' limit 1),
+              extract(isodow from g.d) < 6))
+          or a.answered_on_time is distinct from (a.deemed_refusal_at is null)))::int as wrong
+        from appeal a where a.answered_at is not null and a.original_id is null`);
+      expect(rows[0]!.answered).toBeGreaterThan(1000);
+      expect(rows[0]!.wrong).toBe(0);
+    } finally {
+      await c.end();
+    }
   }, 240_000);
 });

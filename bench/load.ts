@@ -12,7 +12,7 @@ import { appealProcessTemplate, buildAppealDefinition, rulesByCode, STANDARD_RUL
 import { isEmpty, seedDemo } from '../src/seed.ts';
 import { ANSWER_KK, ANSWER_RU, REGIONS, TEXTS_KK, TEXTS_RU, territoriesOf } from './data.ts';
 import { loadDirectory, type BenchDirectory } from './directory.ts';
-import { APPEAL_SQL, CASE_SQL, CLOSED_DEADLINE_SQL, CLOSED_ESCALATION_SQL, historySql, STAGE_SQL } from './appeals-sql.ts';
+import { APPEAL_SQL, CASE_SQL, CLOSED_DEADLINE_SQL, CLOSED_ESCALATION_SQL, ESCALATED_AT_SQL, historySql, STAGE_SQL } from './appeals-sql.ts';
 
 /**
  * Loads the synthetic country into an empty database: migrations (for real), the demo seed
@@ -153,6 +153,7 @@ export async function loadData(url: string, opts: { appeals: number; log: (s: st
         await timed(phases, 'workflow history', log, () => bulk(c2, historySql(opts.closedHistory ?? true), [], log));
       })(),
     ]));
+    await timed(phases, 'escalated_at mirror', log, () => bulk(c, ESCALATED_AT_SQL, [], log));
     for (const x of [c, c2]) await x.query(`reset session_replication_role`).catch(() => {});
     await dropWorkTables(c); // before the index builds: the staging table is as large as the register
     await timed(phases, `indexes rebuilt (${dropped.length}, 2 connections)`, log, () => Promise.all([c, c2].map(async (x, lane) => {

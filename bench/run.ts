@@ -163,6 +163,25 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/**
+ * What the server's sessions are doing (for a server that does not get ready: at start it applies
+ * the migrations the tree holds, e.g. a backfill added after the data was loaded, under a lock).
+ */
+async function serverSessions(databaseUrl: string): Promise<string> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await c.connect();
+    const rows = (await c.query<{ line: string }>(
+      `select format('  pid %s %s %s for %s: %s', pid, state, coalesce(wait_event, '-'), date_trunc('second', now() - query_start), left(regexp_replace(query, '\\s+', ' ', 'g'), 300)) as line
+       from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'`)).rows;
+    return rows.map((r) => r.line).join('\n') || '  (none active)';
+  } catch (e) {
+    return `  (not readable: ${e instanceof Error ? e.message : String(e)})`;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
 /** The server under test in production mode, in a child process (bench/server.ts). */
 async function startServer(databaseUrl: string, opts: Options, workDir: string): Promise<Server> {
   const port = await freePort();
@@ -197,7 +216,10 @@ async function startServer(databaseUrl: string, opts: Options, workDir: string):
   const until = Date.now() + 120_000;
   while (!/^ready \d+/m.test(read())) {
     if (exited) throw new Error(`the server exited (code ${exitCode}) before it was ready:\n${read().split('\n').slice(-30).join('\n')}`);
-    if (Date.now() > until) throw new Error('the server did not start within 120 s');
+    if (Date.now() > until) {
+      child.kill('SIGKILL');
+      throw new Error(`the server did not start within 120 s; its log:\n${read().split('\n').slice(-30).join('\n')}\nits sessions:\n${await serverSessions(databaseUrl)}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   // What the server wrote: warnings and errors (pino, LOG_LEVEL=warn) and its own lines are shown

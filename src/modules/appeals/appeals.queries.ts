@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor } from '../../platform/auth/actor.ts';
-import { getCalendar } from '../../platform/calendar/calendar.ts';
+import { getCalendar, type Calendar } from '../../platform/calendar/calendar.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { forbidden, notFound } from '../../platform/http/errors.ts';
 import { availableActions } from '../../platform/workflow/cases.ts';
@@ -156,9 +156,10 @@ export async function findAttachmentFile(db: Executor, appealId: string, attachm
 }
 
 async function items(db: Executor, rows: repo.AppealRow[], now: Date): Promise<AppealListItem[]> {
-  const out: AppealListItem[] = [];
-  for (const r of rows) out.push(listItem(r, await getCalendar(db, r.regionCode), now));
-  return out;
+  // One calendar per region of the page (getCalendar checks the revision with a round trip on each call).
+  const calendars = new Map<string, Calendar>();
+  for (const code of new Set(rows.map((r) => r.regionCode))) calendars.set(code, await getCalendar(db, code));
+  return rows.map((r) => listItem(r, calendars.get(r.regionCode)!, now));
 }
 
 function base(db: Executor) {

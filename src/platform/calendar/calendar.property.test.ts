@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../http/errors.ts';
 import { parseCorrectionsCsv, parseCorrectionsJson } from './calendar.corrections.ts';
 import { seededCalendar } from './calendar.seed.ts';
-import { formatLocal, parseInstant } from './calendar.time.ts';
+import { addDays, formatLocal, parseInstant, zonedToUtc } from './calendar.time.ts';
 
 const cal = seededCalendar();
 const RUNS = { numRuns: 300 };
@@ -39,6 +39,21 @@ describe('addWorkingDays (properties)', () => {
     fc.assert(
       fc.property(instant, term, (at, n) => {
         expect(cal.workingDaysBetween(at, cal.addWorkingDays(at, n).due)).toBe(n);
+      }),
+      RUNS,
+    );
+  });
+
+  it('counting matches the definition: working days after the receipt day whose hours ended by then', () => {
+    // Up to two years apart: an overdue appeal's time left is counted over its whole delay.
+    fc.assert(
+      fc.property(instant, fc.integer({ min: -3 * 86_400_000, max: 730 * 86_400_000 }), (from, span) => {
+        const to = new Date(Math.min(from.getTime() + span, Date.parse('2027-12-31T00:00:00+05:00')));
+        let expected = 0;
+        for (let d = addDays(cal.receiptDay(from), 1); zonedToUtc(d, 18 * 60, cal.timeZone).getTime() <= to.getTime(); d = addDays(d, 1)) {
+          if (cal.isWorkingDay(d)) expected++;
+        }
+        expect(cal.workingDaysBetween(from, to)).toBe(expected);
       }),
       RUNS,
     );

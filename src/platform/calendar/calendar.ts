@@ -154,6 +154,22 @@ export function buildCalendar(settings: CalendarSettings, days: Iterable<Calenda
     return d;
   };
   const isWorkingDay = (date: string) => day(date).isWorking;
+  // Working days up to and including each known date, built on first use; empty when the known
+  // dates have a gap (then counts go day by day and throw at the gap, as before).
+  let ords: Map<string, number> | undefined;
+  const ordinals = (): Map<string, number> => {
+    if (!ords) {
+      ords = new Map();
+      let n = 0;
+      let prev: string | undefined;
+      for (const d of [...byDate.keys()].sort()) {
+        if (prev !== undefined && addDays(prev, 1) !== d) return (ords = new Map());
+        ords.set(d, (n += byDate.get(d)!.isWorking ? 1 : 0));
+        prev = d;
+      }
+    }
+    return ords;
+  };
   const startOf = (date: string) => zonedToUtc(date, startMin, timeZone);
   const endOf = (date: string) => zonedToUtc(date, endMin, timeZone);
   const nextWorkingDate = (date: string): string => {
@@ -239,9 +255,19 @@ export function buildCalendar(settings: CalendarSettings, days: Iterable<Calenda
     workingDaysBetween(from: Date, to: Date): number {
       checkInstant(from, 'from');
       checkInstant(to, 'to');
-      // Working days after the receipt day whose hours have fully ended by `to`.
+      // Working days after the receipt day whose hours have fully ended by `to`: up to `to`'s own
+      // date if its hours have ended, else the day before (endOf grows with the date, and each
+      // call is a time-zone lookup: two here, not two per day of a long-overdue appeal).
+      const local = localDate(to);
+      const last = endOf(local).getTime() <= to.getTime() ? local : addDays(local, -1);
+      const first = addDays(receiptDay(from), 1);
+      if (first > last) return 0;
+      // Both ends known: a difference of working-day ordinals. Otherwise day by day, which
+      // throws for the first date outside the calendar.
+      const [a, b] = [ordinals().get(first), ordinals().get(last)];
+      if (a !== undefined && b !== undefined) return b - a + (isWorkingDay(first) ? 1 : 0);
       let n = 0;
-      for (let d = addDays(receiptDay(from), 1); endOf(d).getTime() <= to.getTime(); d = addDays(d, 1)) {
+      for (let d = first; d <= last; d = addDays(d, 1)) {
         if (isWorkingDay(d)) n++;
       }
       return n;
