@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import { resolveActor } from './modules/directory/directory.actor.ts';
-import { findPersonByIin } from './modules/directory/people.service.ts';
+import { findPersonById, findPersonByIin } from './modules/directory/people.service.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/database.ts';
 import { sealAudit } from './platform/audit/audit.ts';
@@ -37,13 +37,17 @@ export async function purgeExpiredIdempotencyKeys(db: Db, now: Date, batch = 10_
 
 /**
  * Contacts for notices, from the directory's services (platform code never reads its tables):
- * a citizen's e-mail and phone from their person record. Staff are reached through their inbox
- * (the directory has no service yet that gives a staff member's contacts by account).
+ * the e-mail and phone of the person behind the account — a citizen's, or a staff member's
+ * (staff accounts are linked to their person record; the language is the account's).
  */
 export function directoryContacts(db: Db): ContactResolver {
   const actorOf = resolveActor(db);
   return async (accountId) => {
     const actor = await actorOf(accountId, 'ru');
+    if (actor?.kind === 'staff') {
+      const p = actor.personId ? await findPersonById(db, actor.personId) : undefined;
+      return p ? { email: p.email, phone: p.phone, locale: actor.locale } : undefined;
+    }
     if (actor?.kind !== 'citizen') return undefined;
     const p = await findPersonByIin(db, actor.iin);
     if (!p) return undefined;

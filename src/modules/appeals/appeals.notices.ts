@@ -5,6 +5,7 @@ import { isLang, type Lang } from '../../platform/i18n/i18n.ts';
 import { enqueueNotice, type Channel } from '../../platform/notify/notify.ts';
 import { resolveActor } from '../directory/directory.actor.ts';
 import { findOrganization } from '../directory/directory.service.ts';
+import { findPersonById } from '../directory/people.service.ts';
 import { getStaff, listStaff } from '../directory/staff.service.ts';
 import { findCoordinationOrganization } from './appeals.access.ts';
 import type { AppealRow } from './appeals.repository.ts';
@@ -102,7 +103,15 @@ export async function staffAccounts(db: Executor, organizationId: string, recipi
   return page.items.map((s) => s.accountId);
 }
 
-/** To staff (in-app inbox), each in the language of their account. */
+/**
+ * Staff notices that also go by e-mail, and those that go by SMS as well, to staff whose person
+ * record in the directory holds the address or number (the worker looks it up again at delivery:
+ * `directoryContacts` in src/background.ts); the rest reach the in-app inbox only.
+ */
+const STAFF_EMAIL: ReadonlySet<string> = new Set(['staff_breach', 'staff_escalation', 'staff_security_report']);
+const STAFF_SMS: ReadonlySet<string> = new Set(['staff_security_report']);
+
+/** To staff (in-app inbox; e-mail and SMS for the urgent ones above), each in the language of their account. */
 export async function notifyStaff(
   trx: Executor,
   a: AppealRow,
@@ -116,12 +125,14 @@ export async function notifyStaff(
   for (const accountId of new Set(accounts)) {
     const who = await actorOf(accountId, 'ru');
     const lang: Lang = who?.locale ?? 'ru';
+    const urgent = STAFF_EMAIL.has(template) || STAFF_SMS.has(template);
+    const person = urgent && who?.kind === 'staff' && who.personId ? await findPersonById(trx, who.personId) : undefined;
     await enqueueNotice(
       trx,
       {
         regionCode: a.regionCode,
         to: { accountId },
-        channels: ['inbox'],
+        channels: ['inbox', ...(STAFF_EMAIL.has(template) && person?.email ? ['email' as const] : []), ...(STAFF_SMS.has(template) && person?.phone ? ['sms' as const] : [])],
         lang,
         template: `appeals:notice.${template}`,
         params: { slip: a.slipNumber, due: localTime(a.dueAt), ...params },

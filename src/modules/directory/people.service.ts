@@ -91,6 +91,11 @@ export async function getPerson(db: Executor, id: string, actor: Actor): Promise
   return personView(p, canSeePersonalData(actor));
 }
 
+/** For other modules (a staff member's contacts for notices): the person with this id, if any. */
+export async function findPersonById(db: Executor, id: string): Promise<repo.PersonRow | undefined> {
+  return repo.findPerson(db, id);
+}
+
 /** For other modules (an appeal's applicant): the person with this IIN, if any. */
 export async function findPersonByIin(db: Executor, iin: string): Promise<repo.PersonRow | undefined> {
   return repo.findPersonByIin(db, iin);
