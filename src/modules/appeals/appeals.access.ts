@@ -1,5 +1,6 @@
 import type { Actor, Role, StaffActor } from '../../platform/auth/actor.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { ReferenceCache } from '../../platform/db/revision.ts';
 import { forbidden } from '../../platform/http/errors.ts';
 import { hasRole } from '../directory/directory.access.ts';
 import { findCoordinationCentre, findServingOrganizations, type OrganizationView } from '../directory/directory.service.ts';
@@ -29,11 +30,17 @@ export const ORGANIZATION_ROLES: readonly Role[] = ['executor', 'head'];
  * The organization that receives appeals nobody else is routed to: the region's coordination
  * centre, or its regional akimat where it has none.
  */
-export async function findCoordinationOrganization(db: Executor, regionCode: string): Promise<OrganizationView | undefined> {
-  const cc = await findCoordinationCentre(db, regionCode);
-  if (cc) return cc;
-  return (await findServingOrganizations(db, regionCode, 'regional_akimat'))[0];
+export function findCoordinationOrganization(db: Executor, regionCode: string): Promise<OrganizationView | undefined> {
+  // Read by every registration and every access check: kept in the process, checked against
+  // the reference revision (platform/db/revision.ts; organizations changing bump it).
+  return coordination.get(db, regionCode, async () => {
+    const cc = await findCoordinationCentre(db, regionCode);
+    if (cc) return cc;
+    return (await findServingOrganizations(db, regionCode, 'regional_akimat'))[0];
+  });
 }
+
+const coordination = new ReferenceCache(1_000);
 
 export async function holdsInRegion(db: Executor, actor: Actor, roles: Role | readonly Role[], regionCode: string): Promise<boolean> {
   if (actor.kind !== 'staff') return false;

@@ -3,6 +3,7 @@ import Schema from 'typebox/schema';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { appendAudit } from '../../platform/audit/audit.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { forgetRevisions } from '../../platform/db/revision.ts';
 import { conflict, invalid, notFound } from '../../platform/http/errors.ts';
 import { ORGANIZATION_KINDS, type Localized, type OrganizationKind } from '../directory/directory.service.ts';
 import { assertCoordinator } from './appeals.access.ts';
@@ -199,6 +200,7 @@ export async function createCategory(trx: Executor, input: CategoryInput, actor:
       updatedAt: now,
     })
     .execute();
+  forgetRevisions(trx); // the cached reference data (appeals.reference.ts) is stale for the rest of this transaction
   await appendAudit(trx, { regionCode: input.regionCode, actor, action: 'appeal_category.created', entityType: 'appeal_category', entityId: id, data: { code: input.code, parentId: input.parentId ?? null }, at: now });
   return getCategory(trx, id);
 }
@@ -223,6 +225,7 @@ export async function updateCategory(trx: Executor, id: string, patch: CategoryP
   if (patch.sort !== undefined) set.sort = patch.sort;
   if (patch.isActive !== undefined) set.isActive = patch.isActive;
   await trx.updateTable('appealCategory').set(set).where('id', '=', id).execute();
+  forgetRevisions(trx); // the cached reference data (appeals.reference.ts) is stale for the rest of this transaction
   await appendAudit(trx, {
     regionCode: current.regionCode, actor, action: 'appeal_category.updated', entityType: 'appeal_category', entityId: id,
     data: { changed: Object.keys(set).filter((k) => k !== 'updatedAt') }, at: now,

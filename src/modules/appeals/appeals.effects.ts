@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/database.ts';
 import type { Lang } from '../../platform/i18n/i18n.ts';
-import { assignCase, getCase, performAction } from '../../platform/workflow/cases.ts';
+import { assignCase, performAction } from '../../platform/workflow/cases.ts';
 import type { EffectHandler, HookRegistry, WorkflowHooks, WorkflowNotice } from '../../platform/workflow/hooks.ts';
 import { t } from '../../platform/i18n/i18n.ts';
 import * as repo from './appeals.repository.ts';
@@ -19,10 +19,9 @@ async function appealOf(ctx: { trx: Executor; case: { regionCode: string; subjec
   return a;
 }
 
-/** Re-reads the case and copies state, owner and due instant onto the appeal. */
+/** Copies the case's state, owner and due instant onto the appeal (one statement). */
 export async function syncAppeal(trx: Executor, regionCode: string, appealId: string, caseId: string, now: Date): Promise<void> {
-  const c = await getCase(trx, regionCode, caseId);
-  await repo.syncFromCase(trx, regionCode, appealId, c, now);
+  await repo.syncFromCaseRow(trx, regionCode, appealId, caseId, now);
 }
 
 const lang = (a: repo.AppealRow) => a.lang as Lang;

@@ -1,25 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, CitizenActor, StaffActor } from '../../platform/auth/actor.ts';
-import { appendAudit } from '../../platform/audit/audit.ts';
+import type { AuditEntry } from '../../platform/audit/audit.ts';
 import { getCalendar } from '../../platform/calendar/calendar.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { storeFile } from '../../platform/files/files.ts';
 import { DomainError, forbidden, invalid } from '../../platform/http/errors.ts';
 import { t, type Lang } from '../../platform/i18n/i18n.ts';
-import { performAction, startCase } from '../../platform/workflow/cases.ts';
-import { findOrganization, type Localized } from '../directory/directory.service.ts';
+import type { WorkflowCase } from '../../platform/workflow/hooks.ts';
+import { startCase, type StartCaseInput } from '../../platform/workflow/start.ts';
+import type { Localized } from '../directory/directory.service.ts';
 import { katoRegion } from '../directory/identity.ts';
-import { assertOperator, findCoordinationOrganization } from './appeals.access.ts';
-import { checkExtraValues, findCategory, type CategoryView } from './appeals.categories.ts';
+import { assertOperator } from './appeals.access.ts';
+import { checkExtraValues, type CategoryView } from './appeals.categories.ts';
 import type { AppealsDeps } from './appeals.deps.ts';
 import { suggestDuplicates, type DuplicateSuggestion } from './appeals.duplicates.ts';
-import { syncAppeal } from './appeals.effects.ts';
 import { localTime, notifyApplicant, notifyStaff, staffAccounts } from './appeals.notices.ts';
 import { resolveApplicant, type ApplicantInput, type ResolvedApplicant } from './appeals.applicant.ts';
 import { resolveTerritory } from './appeals.places.ts';
 import * as repo from './appeals.repository.ts';
-import { resolveRoute, type Route } from './appeals.routing.ts';
-import { findAppealType, processKeyForRule, publishAppealProcesses, rulesByCode, STATE_SERVICE_RULE } from './appeals.rules.ts';
+import * as ref from './appeals.reference.ts';
+import type { Route } from './appeals.routing.ts';
+import { processKeyForRule, publishAppealProcesses, STATE_SERVICE_RULE } from './appeals.rules.ts';
 
 /**
  * Intake: every channel registers into the one register through `registerAppeal`.
@@ -106,7 +107,7 @@ export interface Receiver {
 }
 
 async function checkCategory(db: Executor, categoryId: string, regionCode: string): Promise<CategoryView> {
-  const c = await findCategory(db, categoryId);
+  const c = await ref.category(db, categoryId);
   if (!c || !c.isActive || (c.regionCode !== regionCode && c.regionCode !== '000000000')) {
     throw invalid('categoryId', 'unknown category in this region', 'appeals:errors.category_unknown');
   }
@@ -162,7 +163,7 @@ export async function registerAppeal(
 ): Promise<Slip> {
   refuseNul(input);
   const text = cleanText(input.text);
-  const type = await findAppealType(trx, input.type);
+  const type = await ref.appealType(trx, input.type);
   if (!type) throw invalid('type', 'unknown appeal type', 'appeals:errors.type_unknown');
   const territoryCode = await resolveTerritory(trx, input);
   const regionCode = katoRegion(territoryCode);
@@ -170,20 +171,20 @@ export async function registerAppeal(
   if (receiver.kind === 'staff' && !origin) await assertOperator(trx, actor, regionCode);
   const category = await checkCategory(trx, input.categoryId, regionCode);
   const extra = checkExtraValues(category, input.extra);
-  const cc = await findCoordinationOrganization(trx, regionCode);
+  const cc = await ref.coordinationOrganization(trx, regionCode);
   if (!cc) throw invalid('territoryCode', 'no organization receives appeals in this region', 'appeals:errors.region_not_served');
 
   const isStateService = !!input.isStateServiceComplaint;
   let provider: string | null = null;
   if (isStateService) {
     if (type.code !== 'complaint') throw invalid('isStateServiceComplaint', 'only a complaint can be about a state service', 'appeals:errors.state_service_needs_complaint');
-    const org = input.serviceProviderId ? await findOrganization(trx, input.serviceProviderId) : undefined;
+    const org = input.serviceProviderId ? await ref.organization(trx, input.serviceProviderId) : undefined;
     if (!org || !org.isActive) throw invalid('serviceProviderId', 'the provider of the state service is required', 'appeals:errors.provider_required');
     provider = org.id;
   }
   const isSecurity = category.effective.isSecurityReport || !!input.reportsCrimeOrThreat;
   const lang: Lang = input.lang ?? applicant.lang ?? 'ru';
-  const rules = await rulesByCode(trx);
+  const rules = await ref.appealRules(trx);
   const processKey = processKeyForRule(isStateService ? STATE_SERVICE_RULE : type.answerRule);
   const termRule = rules.get(isStateService ? STATE_SERVICE_RULE : type.answerRule)!;
 
@@ -195,17 +196,32 @@ export async function registerAppeal(
   const slipNumber = `${await repo.slipPrefix(trx, regionCode)}-${year}-${String(seq).padStart(6, '0')}`;
   const id = randomUUID();
 
-  await repo.insertAppeal(trx, {
-    regionCode, id, slipNumber, slipYear: year, slipSeq: seq, typeCode: type.code, categoryId: category.id, channel: receiver.channel, lang, text,
-    territoryCode, address: input.address?.trim() || null, lat: input.location?.lat ?? null, lon: input.location?.lon ?? null, extra: JSON.stringify(extra),
-    isPublic: !!input.isPublic, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, isStateServiceComplaint: isStateService, serviceProviderId: provider,
-    applicantIin: applicant.iin, applicantPersonId: applicant.personId, applicantAccountId: applicant.accountId, applicantName: applicant.name, applicantPhone: applicant.phone, applicantEmail: applicant.email,
-    receivedAt, registeredOn, splitFromId: origin?.splitFromId ?? null, receivedByKind: receiver.kind, receivedById: receiver.id, receivedByOrganizationId: receiver.organizationId,
-    processKey, state: 'registered', organizationId: cc.id, createdAt: now, updatedAt: now,
-  });
+  // Where it goes is known before the case starts: the case starts there directly (the rows
+  // of a start followed by the action, written at once; platform/workflow/start.ts).
+  let route: Route = { organizationId: null, ruleId: null, via: 'none' };
+  let then: StartCaseInput['then'];
+  if (applicant.isAnonymous && !isSecurity) {
+    then = { action: 'leave_unconsidered', comment: rules.get('anonymous')!.legalSource };
+  } else {
+    route = origin ? origin.route : provider ? { organizationId: provider, ruleId: null, via: 'rule' } : await ref.route(trx, { categoryId: category.id, territoryCode, category });
+    if (route.organizationId && route.organizationId !== cc.id) {
+      then = {
+        action: 'route', assign: { organizationId: route.organizationId },
+        comment: origin ? origin.comment : provider ? 'state service complaint: to the head of the provider' : route.ruleId ? `routing rule ${route.ruleId}` : 'responsible organization kind of the category',
+      };
+    }
+  }
+  const auditRegistered = (c: WorkflowCase): AuditEntry[] => [{
+    regionCode, actor, action: 'appeal.registered', entityType: 'appeal', entityId: id, organizationId: c.organizationId,
+    data: { slipNumber, typeCode: type.code, categoryId: category.id, channel: receiver.channel, caseId: c.id, route: route.via, ruleId: route.ruleId, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, attachments: input.attachments?.length ?? 0, ...(origin ? { splitFromId: origin.splitFromId } : {}) },
+    at: now,
+  }];
+  // The case is written before the appeal row, which takes its state, owner and due instant
+  // from it. The effects of the first actions (`noticeApplicantRouted` says nothing at
+  // registration: the slip does) do not read the appeal.
   const start = () => startCase(trx, deps.workflow, {
     regionCode, processKey, organizationId: cc.id, organizationIds: [], applicantAccountId: applicant.accountId, subjectType: 'appeal', subjectId: id,
-    receivedAt, actor, at: now, asSystem: true,
+    receivedAt, actor, at: now, asSystem: true, then, audit: auditRegistered,
   });
   const started = await start().catch(async (e: unknown) => {
     // A database where nothing published the appeal processes yet (a service caller before any
@@ -214,33 +230,23 @@ export async function registerAppeal(
     await publishAppealProcesses(trx, now);
     return start();
   });
-  const caseId = started.case.id;
+  const c = started.case;
 
-  let route: Route = { organizationId: null, ruleId: null, via: 'none' };
-  if (applicant.isAnonymous && !isSecurity) {
-    const anonymous = rules.get('anonymous')!;
-    await performAction(trx, deps.workflow, { regionCode, caseId, action: 'leave_unconsidered', comment: anonymous.legalSource, actor, at: now, asSystem: true });
-  } else {
-    route = origin ? origin.route : provider ? { organizationId: provider, ruleId: null, via: 'rule' } : await resolveRoute(trx, { categoryId: category.id, territoryCode, category });
-    if (route.organizationId && route.organizationId !== cc.id) {
-      await performAction(trx, deps.workflow, {
-        regionCode, caseId, action: 'route', assign: { organizationId: route.organizationId }, actor, at: now, asSystem: true,
-        comment: origin ? origin.comment : provider ? 'state service complaint: to the head of the provider' : route.ruleId ? `routing rule ${route.ruleId}` : 'responsible organization kind of the category',
-      });
-    }
-  }
+  const appeal = await repo.insertAppeal(trx, {
+    regionCode, id, slipNumber, slipYear: year, slipSeq: seq, typeCode: type.code, categoryId: category.id, channel: receiver.channel, lang, text,
+    territoryCode, address: input.address?.trim() || null, lat: input.location?.lat ?? null, lon: input.location?.lon ?? null, extra: JSON.stringify(extra),
+    isPublic: !!input.isPublic, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, isStateServiceComplaint: isStateService, serviceProviderId: provider,
+    applicantIin: applicant.iin, applicantPersonId: applicant.personId, applicantAccountId: applicant.accountId, applicantName: applicant.name, applicantPhone: applicant.phone, applicantEmail: applicant.email,
+    receivedAt, registeredOn, splitFromId: origin?.splitFromId ?? null, receivedByKind: receiver.kind, receivedById: receiver.id, receivedByOrganizationId: receiver.organizationId,
+    processKey, caseId: c.id, state: c.state, organizationId: c.organizationId, assigneeId: c.assigneeId, dueAt: c.dueAt ?? c.stateDueAt, closedAt: c.closedAt, createdAt: now, updatedAt: now,
+  });
+  const attachments = [];
   for (const [i, f] of (input.attachments ?? []).entries()) {
     const stored = await storeFile(trx, deps.files, { bytes: f.bytes, originalName: f.originalName, declaredMime: f.declaredMime, field: f.field ?? `attachments.${i}` }, now);
-    await repo.insertAttachments(trx, [{ regionCode, appealId: id, fileId: stored.id, stage: 'intake', originalName: stored.originalName, mime: stored.mime, size: stored.size, sha256: stored.sha256, uploadedByKind: receiver.kind, uploadedById: receiver.id, createdAt: now }]);
+    attachments.push({ regionCode, appealId: id, fileId: stored.id, stage: 'intake', originalName: stored.originalName, mime: stored.mime, size: stored.size, sha256: stored.sha256, uploadedByKind: receiver.kind, uploadedById: receiver.id, createdAt: now });
   }
-  await syncAppeal(trx, regionCode, id, caseId, now);
-  const appeal = (await repo.findAppeal(trx, regionCode, id))!;
-  await appendAudit(trx, {
-    regionCode, actor, action: 'appeal.registered', entityType: 'appeal', entityId: id, organizationId: appeal.organizationId,
-    data: { slipNumber, typeCode: type.code, categoryId: category.id, channel: receiver.channel, caseId, route: route.via, ruleId: route.ruleId, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, attachments: input.attachments?.length ?? 0, ...(origin ? { splitFromId: origin.splitFromId } : {}) },
-    at: now,
-  });
-  const org = await findOrganization(trx, appeal.organizationId);
+  await repo.insertAttachments(trx, attachments);
+  const org = await ref.organization(trx, appeal.organizationId);
   if (!applicant.isAnonymous && !origin) {
     await notifyApplicant(trx, appeal, 'slip_issued', {
       received: localTime(now), registeredOn, due: localTime(appeal.dueAt), organization: org ? org.name[lang] : '—', receiver: receiver.name,

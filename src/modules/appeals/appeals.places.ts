@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { invalid } from '../../platform/http/errors.ts';
-import { findTerritory } from '../directory/directory.service.ts';
 import { requireKato } from '../directory/directory.errors.ts';
+import { territoryExists } from './appeals.reference.ts';
 
 /**
  * Where an appeal is: a KATO territory, from the code the client chose (an address picker
@@ -44,12 +44,12 @@ export function nearestSettlement(p: { lat: number; lon: number }, maxMetres = 2
 export async function resolveTerritory(db: Executor, input: { territoryCode?: string | null; location?: { lat: number; lon: number } | null }): Promise<string> {
   if (input.territoryCode) {
     const code = requireKato('territoryCode', input.territoryCode);
-    if (!(await findTerritory(db, code))) throw invalid('territoryCode', 'unknown territory', 'appeals:errors.territory_unknown', { code });
+    if (!(await territoryExists(db, code))) throw invalid('territoryCode', 'unknown territory', 'appeals:errors.territory_unknown', { code });
     return code;
   }
   if (input.location) {
     const code = nearestSettlement(input.location);
-    if (code && (await findTerritory(db, code))) return code;
+    if (code && (await territoryExists(db, code))) return code;
     throw invalid('location', 'no known settlement near this point; choose the territory', 'appeals:errors.location_unresolved');
   }
   throw invalid('territoryCode', 'give the territory or a map point', 'appeals:errors.territory_required');

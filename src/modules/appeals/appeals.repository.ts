@@ -19,8 +19,10 @@ function strip(r: Selectable<Appeal> & { extraText: string }): AppealRow {
   return rest;
 }
 
-export async function insertAppeal(trx: Executor, row: NewAppeal): Promise<void> {
-  await trx.insertInto('appeal').values(row).execute();
+/** Inserts the appeal and returns it as `findAppeal` would (no second read). */
+export async function insertAppeal(trx: Executor, row: NewAppeal): Promise<AppealRow> {
+  const r = await trx.insertInto('appeal').values(row).returningAll().returning(sql<string>`extra::text`.as('extraText')).executeTakeFirstOrThrow();
+  return strip(r);
 }
 
 export async function findAppeal(db: Executor, regionCode: string, id: string): Promise<AppealRow | undefined> {
@@ -85,6 +87,14 @@ export async function splitLinks(db: Executor, a: Pick<AppealRow, 'regionCode' |
     splitFrom: from ? { id: from.id, slipNumber: from.slipNumber } : null,
     splits: rows.filter((r) => r.splitFromId === a.id).map((r) => ({ id: r.id, slipNumber: r.slipNumber, organizationId: r.organizationId, state: r.state })),
   };
+}
+
+/** `syncFromCase` in one statement: the case's current row, read by the UPDATE itself. */
+export async function syncFromCaseRow(trx: Executor, regionCode: string, appealId: string, caseId: string, now: Date): Promise<void> {
+  await sql`update appeal a set case_id = c.id, state = c.state, organization_id = c.organization_id, assignee_id = c.assignee_id,
+      due_at = coalesce(c.due_at, c.state_due_at), closed_at = c.closed_at, updated_at = ${now}
+    from workflow_case c
+    where c.region_code = ${regionCode} and c.id = ${caseId} and a.region_code = ${regionCode} and a.id = ${appealId}`.execute(trx);
 }
 
 const prefixes = new Map<string, string>();

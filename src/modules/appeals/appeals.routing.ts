@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { appendAudit } from '../../platform/audit/audit.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { forgetRevisions } from '../../platform/db/revision.ts';
 import { conflict, invalid, notFound } from '../../platform/http/errors.ts';
 import { findOrganization, findServingOrganizations } from '../directory/directory.service.ts';
 import { assertCoordinator } from './appeals.access.ts';
@@ -142,6 +143,7 @@ export async function createRoutingRule(trx: Executor, regionCode: string, input
     .values({ regionCode, categoryId: input.categoryId, territoryPrefix: input.territoryPrefix, organizationId: input.organizationId, note: input.note ?? null, createdAt: now, createdBy: actor.kind === 'staff' ? actor.staffId : null, updatedAt: now })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
+  forgetRevisions(trx); // the cached reference data (appeals.reference.ts) is stale for the rest of this transaction
   await appendAudit(trx, { regionCode, actor, action: 'appeal_routing_rule.created', entityType: 'appeal_routing_rule', entityId: row.id, organizationId: input.organizationId, data: { categoryId: input.categoryId, territoryPrefix: input.territoryPrefix }, at: now });
   return row;
 }
@@ -167,6 +169,7 @@ export async function updateRoutingRule(
     .where('id', '=', id)
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
+  forgetRevisions(trx); // the cached reference data (appeals.reference.ts) is stale for the rest of this transaction
   await appendAudit(trx, { regionCode: current.regionCode, actor, action: 'appeal_routing_rule.updated', entityType: 'appeal_routing_rule', entityId: id, organizationId: row.organizationId, data: { changed: Object.keys(patch) }, at: now });
   return row;
 }

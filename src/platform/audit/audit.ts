@@ -76,6 +76,24 @@ export async function appendAudit(trx: Executor, e: AuditEntry): Promise<void> {
     insert into audit_pending (region_code, log_id) select region_code, id from ins`.execute(trx);
 }
 
+/** Several entries of one transaction in one INSERT statement (same guarantees as `appendAudit`). */
+export async function appendAudits(trx: Executor, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  if (entries.length === 1) return appendAudit(trx, entries[0]!);
+  const rows = entries.map((e) => {
+    const ref = actorRef(e.actor);
+    return sql`(${e.regionCode}, ${e.at.toISOString()}::timestamptz, ${ref.kind}, ${ref.id}, ${e.organizationId ?? null}::uuid,
+              ${e.action}, ${e.entityType}, ${e.entityId}, ${JSON.stringify(e.data ?? {})}::jsonb)`;
+  });
+  await sql`
+    with ins as (
+      insert into audit_log (region_code, at, actor_kind, actor_id, organization_id, action, entity_type, entity_id, data)
+      values ${sql.join(rows)}
+      returning region_code, id
+    )
+    insert into audit_pending (region_code, log_id) select region_code, id from ins`.execute(trx);
+}
+
 interface LogRow {
   regionCode: string;
   id: string;

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { appendAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Executor } from '../db/database.ts';
+import { forgetRevisions } from '../db/revision.ts';
 import { invalid } from '../http/errors.ts';
 import { plainDay } from './calendar.acts.ts';
 import type { CorrectionsFile } from './calendar.corrections.ts';
@@ -104,6 +105,7 @@ export async function importCorrections(
       )
       .execute();
     await sql`update calendar_revision set revision = gen_random_uuid(), changed_at = ${at}`.execute(trx);
+    forgetRevisions(trx);
     await appendAudit(trx, {
       regionCode: file.region,
       actor,

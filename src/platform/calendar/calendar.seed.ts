@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Holidays from 'date-holidays';
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { forgetRevisions } from '../db/revision.ts';
 import { ACT, plainDay } from './calendar.acts.ts';
 import { parseCorrectionsJson, type CorrectionsFile } from './calendar.corrections.ts';
 import {
@@ -171,6 +172,7 @@ export async function seedCalendar(db: Executor): Promise<{ inserted: number }> 
     }
     if (inserted > 0) {
       await sql`update calendar_revision set revision = gen_random_uuid(), changed_at = now()`.execute(trx);
+      forgetRevisions(trx);
     }
   });
   if (inserted > 0) invalidateCalendarCache();

@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.ts';
+import { revisions } from '../db/revision.ts';
 import { DomainError } from '../http/errors.ts';
 import {
   addDays,
@@ -304,8 +305,8 @@ export async function getCalendar(db: Executor, regionCode: string = NATIONAL_RE
       params: { value: show(regionCode) },
     });
   }
-  const rev = await db.selectFrom('calendarRevision').select('revision').executeTakeFirst();
-  const revision = rev?.revision ?? 'none';
+  // Read once per transaction, together with the reference revision (platform/db/revision.ts).
+  const revision = (await revisions(db)).calendar;
   const hit = cache.get(regionCode);
   if (hit && hit.revision === revision) return hit.calendar;
 

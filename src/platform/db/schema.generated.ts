@@ -343,6 +343,12 @@ export interface Person {
   updatedAt: Generated<Timestamp>;
 }
 
+export interface ReferenceRevision {
+  changedAt: Generated<Timestamp>;
+  id: Generated<boolean>;
+  revision: Generated<string>;
+}
+
 export interface RoleGrant {
   grantedAt: Generated<Timestamp>;
   grantedBy: string | null;
@@ -538,6 +544,7 @@ export interface DB {
   noticeDelivery: NoticeDelivery;
   organization: Organization;
   person: Person;
+  referenceRevision: ReferenceRevision;
   roleGrant: RoleGrant;
   schemaMigration: SchemaMigration;
   session: Session;

@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import { CompiledQuery } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { knownRevisions } from '../db/revision.ts';
 
 /**
  * Jobs, timers and schedules on pg-boss 10, in the application's own database.
@@ -132,12 +133,36 @@ export async function enqueue<J extends JobDefinition>(
   const db = jobDb(trx);
   const send = () => sender.send(job.name, data as object, { db, ...sendOptions(options) });
   const id = await send();
-  if (id) return id;
+  if (id) {
+    const known = knownRevisions(trx);
+    if (known) knownQueues.add(`${(await known).database}|${job.name}`);
+    return id;
+  }
   // No row: either the queue is missing (the insert joins pgboss.queue) or a singleton rule held.
   const { rows } = await db.executeSql(`select 1 from ${JOB_SCHEMA}.queue where name = $1`, [job.name]);
   if (rows.length) return undefined;
   await ensureQueues(trx, [job]);
   return (await send()) ?? undefined;
+}
+
+// Queues this process has seen a job inserted into, per database (queues are never dropped
+// while it runs). The database name comes with the revisions a transaction has read already
+// (platform/db/revision.ts); a transaction that has not read them inserts job by job.
+const knownQueues = new Set<string>();
+
+/**
+ * Several jobs of one queue in one INSERT (pg-boss `insert`), in the caller's transaction; no
+ * per-job options. pg-boss's bulk insert returns no ids and silently inserts nothing into a
+ * missing queue, so until this process has seen the queue work the jobs go one by one through
+ * `enqueue` (which creates a missing queue).
+ */
+export async function enqueueMany<J extends JobDefinition>(trx: Executor, job: J, data: readonly JobData<J>[]): Promise<void> {
+  const known = data.length > 1 ? knownRevisions(trx) : undefined;
+  if (known && knownQueues.has(`${(await known).database}|${job.name}`)) {
+    await sender.insert(data.map((d) => ({ name: job.name, data: d as object })), { db: jobDb(trx) });
+    return;
+  }
+  for (const d of data) await enqueue(trx, job, d);
 }
 
 export type JobHandler<Data> = (data: Data, job: { id: string; name: string }) => Promise<void>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Executor } from '../db/database.ts';
 import { notFound } from '../http/errors.ts';
 import { t, type Lang } from '../i18n/i18n.ts';
-import { enqueue } from '../jobs/jobs.ts';
+import { enqueueMany } from '../jobs/jobs.ts';
 import { NOTICE_DELIVERY_JOB } from './notify.job.ts';
 
 /**
@@ -107,9 +107,8 @@ export async function enqueueNotice(trx: Executor, n: NoticeInput, now: Date): P
     .insertInto('noticeDelivery')
     .values(channels.map((channel) => ({ regionCode: n.regionCode, noticeId: id, channel, updatedAt: now })))
     .execute();
-  for (const channel of channels) {
-    await enqueue(trx, NOTICE_DELIVERY_JOB, { regionCode: n.regionCode, noticeId: id, channel });
-  }
+  // One job per channel, in one statement.
+  await enqueueMany(trx, NOTICE_DELIVERY_JOB, channels.map((channel) => ({ regionCode: n.regionCode, noticeId: id, channel })));
   return id;
 }
 

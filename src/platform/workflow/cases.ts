@@ -5,15 +5,15 @@ import { getCalendar, withField } from '../calendar/calendar.ts';
 import { formatLocal } from '../calendar/calendar.time.ts';
 import type { Executor } from '../db/database.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../http/errors.ts';
-import { initialState, type ActionRole, type ActionSpec, type Localized, type ProcessDefinition } from './definition.ts';
+import type { ActionRole, ActionSpec, Localized, ProcessDefinition } from './definition.ts';
 import { dueAfterPause, dueOnDate, extendDue, limitFrom } from './deadlines.ts';
 import type { EffectContext, EffectTrigger, WorkflowCase, WorkflowDeps } from './hooks.ts';
 import { checkTransition } from './machine.ts';
-import { getDefinition, resolveDefinition, type DefinitionRecord } from './registry.ts';
+import { getDefinition, type DefinitionRecord } from './registry.ts';
 import { closeDeadlines, deadlineSpec, moveDue, openDeadline, pauseDeadline, refreshCase, runningDeadlines, timesOf } from './tracking.ts';
 
 /**
- * Running cases: start, act, reassign. Every function takes the caller's transaction and
+ * Running cases: act, reassign (start: start.ts). Every function takes the caller's transaction and
  * never opens its own: the new state, the history row, the deadlines, the audit row, the
  * effects (and the jobs they enqueue) commit together with the owning module's own change.
  *
@@ -26,30 +26,6 @@ import { closeDeadlines, deadlineSpec, moveDue, openDeadline, pauseDeadline, ref
 export interface CaseRef {
   regionCode: string;
   caseId: string;
-}
-
-export interface StartCaseInput {
-  regionCode: string;
-  /** The process to start; its definition version is resolved by scope. Or pass definitionId. */
-  processKey?: string;
-  definitionId?: string;
-  /** The organization chain for scope resolution, nearest first (default: [organizationId]). */
-  organizationIds?: readonly string[];
-  /** The organization the case is assigned to. */
-  organizationId: string;
-  assigneeId?: string | null;
-  /** The citizen account the case serves (may act where a definition allows `applicant`). */
-  applicantAccountId?: string | null;
-  /** The owning module's record, e.g. ('appeal', appealId). One case per subject and process. */
-  subjectType: string;
-  subjectId: string;
-  /** When the matter was received (terms count from it); default `at`. */
-  receivedAt?: Date;
-  comment?: string | null;
-  actor: Actor;
-  at: Date;
-  /** The owning module starts the case on its own authority (definition `start.roles` must list `system`). */
-  asSystem?: boolean;
 }
 
 export interface PerformActionInput extends CaseRef {
@@ -125,7 +101,7 @@ export async function mayAct(
 type Validator = ReturnType<typeof Schema.Compile>;
 const validators = new Map<string, Validator>();
 
-function validateInput(rec: DefinitionRecord, action: string, spec: ActionSpec, input: unknown): Record<string, unknown> {
+export function validateInput(rec: DefinitionRecord, action: string, spec: ActionSpec, input: unknown): Record<string, unknown> {
   const value = input ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw invalid('input', 'input must be an object', 'workflow:input_invalid', { field: 'input', detail: 'must be an object' });
@@ -155,7 +131,7 @@ function validateInput(rec: DefinitionRecord, action: string, spec: ActionSpec, 
   return obj;
 }
 
-async function runEffects(
+export async function runEffects(
   deps: WorkflowDeps,
   names: readonly string[] | undefined,
   ctx: Omit<EffectContext, 'trigger'>,
@@ -195,67 +171,6 @@ async function historyRow(
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
-}
-
-/** Starts a case of a process in its initial state and opens its deadlines. */
-export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartCaseInput): Promise<TransitionResult> {
-  const rec = input.definitionId
-    ? await getDefinition(trx, input.definitionId)
-    : await resolveDefinition(trx, {
-        processKey: input.processKey ?? '',
-        regionCode: input.regionCode,
-        organizationIds: input.organizationIds ?? [input.organizationId],
-      });
-  if (rec.status !== 'published') {
-    throw conflict(`definition ${rec.id} is ${rec.status}; cases start only on a published version`, { messageKey: 'workflow:definition_not_published' });
-  }
-  const def = rec.definition;
-  const party = { organizationId: input.organizationId, assigneeId: input.assigneeId ?? null, applicantAccountId: input.applicantAccountId ?? null };
-  if (def.start && !(await mayAct(deps, input.actor, def.start.roles, party, true, input.asSystem))) {
-    throw forbidden(`may not start a ${def.key} case`, { messageKey: 'workflow:start_forbidden', params: { process: def.key } });
-  }
-  const existing = await findCaseBySubject(trx, { ...input, processKey: def.key });
-  if (existing) {
-    throw conflict(`${input.subjectType} ${input.subjectId} already has a ${def.key} case`, { messageKey: 'workflow:case_exists', params: { process: def.key } });
-  }
-  const cal = await getCalendar(trx, input.regionCode);
-  const at = input.at;
-  const receivedAt = input.receivedAt ?? at;
-  const state = initialState(def);
-  const inserted = await trx
-    .insertInto('workflowCase')
-    .values({
-      regionCode: input.regionCode,
-      definitionId: rec.id,
-      processKey: def.key,
-      definitionVersion: rec.version!,
-      subjectType: input.subjectType,
-      subjectId: input.subjectId,
-      state,
-      stateEnteredAt: receivedAt,
-      version: 1,
-      ...party,
-      receivedAt,
-      startedAt: at,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const historyId = await historyRow(trx, inserted, { seq: 1, action: '$start', from: null, to: state, actor: input.actor, at, comment: input.comment ?? null });
-  // Terms count from receipt: a case registered the day after receipt keeps the receipt's clock.
-  for (const key of Object.keys(def.deadlines ?? {})) await openDeadline(trx, cal, inserted, def, { scope: 'case', key, startedAt: receivedAt });
-  await openDeadline(trx, cal, inserted, def, { scope: 'state', key: state, startedAt: receivedAt });
-  const c = await refreshCase(trx, inserted);
-  await appendAudit(trx, {
-    regionCode: c.regionCode,
-    actor: input.actor,
-    action: 'workflow.started',
-    entityType: 'workflow_case',
-    entityId: c.id,
-    organizationId: c.organizationId,
-    data: { processKey: def.key, definitionId: rec.id, version: rec.version, subjectType: c.subjectType, subjectId: c.subjectId, state },
-    at,
-  });
-  return { case: c, historyId, from: null, to: state };
 }
 
 /**
@@ -326,12 +241,12 @@ export async function performAction(trx: Executor, deps: WorkflowDeps, input: Pe
   const ref = actorRef(input.actor);
 
   if (stateChanges) {
-    await closeDeadlines(trx, claimed, at, { scope: 'state' });
     if (toKind === 'terminal') {
       await closeDeadlines(trx, claimed, at);
     } else {
+      // The state's own deadline and the case deadlines this state ends, in one statement.
       const until = Object.entries(def.deadlines ?? {}).filter(([, d]) => d.until?.includes(to)).map(([k]) => k);
-      await closeDeadlines(trx, claimed, at, { scope: 'case', keys: until });
+      await closeDeadlines(trx, claimed, at, { scope: 'state', alsoCaseKeys: until });
       const waitingNow = toKind === 'waiting_on_applicant';
       const waitingBefore = fromKind === 'waiting_on_applicant';
       if (waitingNow !== waitingBefore) {

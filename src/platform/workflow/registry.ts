@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.ts';
 import { actorRef, appendAudit, canonicalJson } from '../audit/audit.ts';
 import { NATIONAL_REGION } from '../calendar/calendar.ts';
 import type { Executor } from '../db/database.ts';
+import { forgetRevisions, ReferenceCache } from '../db/revision.ts';
 import { conflict, DomainError, notFound } from '../http/errors.ts';
 import { DefinitionError, parseDefinition, validateDefinition, type DefinitionIssue, type ProcessDefinition } from './definition.ts';
 
@@ -34,6 +35,9 @@ export interface DefinitionRecord {
 
 // Published and retired versions never change (a trigger enforces it), so they are cached forever.
 const cache = new Map<string, DefinitionRecord>();
+// Which version a new case starts on changes with every publication or retirement: checked
+// against the reference revision (a trigger on workflow_definition bumps it).
+const resolved = new ReferenceCache(1_000);
 
 export function checksumOf(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
@@ -155,6 +159,7 @@ export async function saveDraft(
         })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow();
+  forgetRevisions(trx);
   return { record: toRecord(row as Row), issues: v.ok ? [] : v.issues };
 }
 
@@ -185,6 +190,7 @@ export async function publishDraft(trx: Executor, input: { id: string; actor: Ac
     .where('id', '=', input.id)
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
+  forgetRevisions(trx);
   const rec = toRecord(row as Row);
   await auditPublished(trx, rec, input.actor, input.at);
   return rec;
@@ -218,6 +224,7 @@ export async function publishDefinition(
     })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
+  forgetRevisions(trx);
   const rec = toRecord(row as Row);
   await auditPublished(trx, rec, input.actor, input.at);
   return rec;
@@ -249,6 +256,7 @@ export async function retireDefinition(trx: Executor, input: { id: string; actor
     .returning(['id', 'regionCode', 'organizationId', 'processKey', 'version'])
     .executeTakeFirst();
   if (!r) throw notFound('published workflow definition', { messageKey: 'workflow:definition_not_found' });
+  forgetRevisions(trx);
   cache.delete(r.id);
   await appendAudit(trx, {
     regionCode: r.regionCode,
@@ -288,6 +296,19 @@ export async function resolveDefinition(
   input: { processKey: string; regionCode: string; organizationIds?: readonly string[] },
 ): Promise<DefinitionRecord> {
   const orgs = [...(input.organizationIds ?? [])];
+  const key = `${input.processKey}|${input.regionCode}|${orgs.join(',')}`;
+  const rec = await resolved.get(db, key, () => resolveUncached(db, input.processKey, input.regionCode, orgs));
+  if (!rec) {
+    throw notFound(`published workflow definition ${input.processKey}`, {
+      messageKey: 'workflow:definition_not_found',
+      params: { key: input.processKey },
+    });
+  }
+  return rec;
+}
+
+async function resolveUncached(db: Executor, processKey: string, regionCode: string, orgs: string[]): Promise<DefinitionRecord | undefined> {
+  const input = { processKey, regionCode };
   const rows = await db
     .selectFrom('workflowDefinition')
     .select(COLUMNS)
@@ -303,12 +324,7 @@ export async function resolveDefinition(
   const rank = (r: (typeof rows)[number]) =>
     r.organizationId ? orgs.indexOf(r.organizationId) : r.regionCode === input.regionCode ? orgs.length : orgs.length + 1;
   const best = rows.sort((a, b) => rank(a) - rank(b) || (b.version ?? 0) - (a.version ?? 0))[0];
-  if (!best) {
-    throw notFound(`published workflow definition ${input.processKey}`, {
-      messageKey: 'workflow:definition_not_found',
-      params: { key: input.processKey },
-    });
-  }
+  if (!best) return undefined;
   const rec = toRecord(best as Row);
   cache.set(rec.id, rec);
   return rec;

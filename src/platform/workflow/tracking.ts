@@ -61,7 +61,12 @@ export async function openDeadline(
 }
 
 /** Ends running or paused deadlines: met when ended by their due instant, missed after it. */
-export async function closeDeadlines(trx: Executor, c: CaseKey, at: Date, filter: { scope?: Scope; keys?: string[] } = {}): Promise<void> {
+export async function closeDeadlines(
+  trx: Executor,
+  c: CaseKey,
+  at: Date,
+  filter: { scope?: Scope; keys?: string[]; /** with scope 'state': also these case deadlines (one statement) */ alsoCaseKeys?: string[] } = {},
+): Promise<void> {
   if (filter.keys && filter.keys.length === 0) return;
   let q = trx
     .updateTable('workflowDeadline')
@@ -73,7 +78,11 @@ export async function closeDeadlines(trx: Executor, c: CaseKey, at: Date, filter
     .where('regionCode', '=', c.regionCode)
     .where('caseId', '=', c.id)
     .where('status', 'in', ['running', 'paused']);
-  if (filter.scope) q = q.where('scope', '=', filter.scope);
+  const also = filter.alsoCaseKeys ?? [];
+  if (filter.scope && also.length) {
+    const scope = filter.scope;
+    q = q.where((eb) => eb.or([eb('scope', '=', scope), eb.and([eb('scope', '=', 'case'), eb('deadlineKey', 'in', also)])]));
+  } else if (filter.scope) q = q.where('scope', '=', filter.scope);
   if (filter.keys) q = q.where('deadlineKey', 'in', filter.keys);
   await q.execute();
 }

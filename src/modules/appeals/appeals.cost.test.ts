@@ -1,0 +1,116 @@
+import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb } from '../../../test/db.ts';
+import { buildApp } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
+import { systemClock } from '../../platform/clock.ts';
+import type { DB } from '../../platform/db/schema.generated.ts';
+import { seedDemo } from '../../seed.ts';
+import type { TestApp } from '../../../test/app.ts';
+import { as, cat, context, KARAGANDA, type Ctx } from './appeals.test-support.ts';
+
+/**
+ * The cost of the hot paths in SQL statements (issue 6; bench/README.md history): one citizen
+ * registration and each lifecycle step, counted through Kysely's log hook on the real app and
+ * database. Upper bounds, so that a change that adds round trips to these paths is seen here
+ * rather than in the benchmark. Reference data (types, rules, category, routing, organizations,
+ * definitions) is served from the process cache after the first request; the revision check
+ * (one statement per transaction) is counted.
+ */
+
+let statements: string[] | undefined;
+let t: TestApp;
+let ctx: Ctx;
+
+beforeAll(async () => {
+  const testDb = await createTestDb();
+  const demo = await seedDemo(testDb.db);
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: testDb.pool }),
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
+    log: (e) => {
+      if (e.level === 'query') statements?.push(e.query.sql);
+    },
+  });
+  const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', DATABASE_URL: testDb.url });
+  const app = await buildApp({ config, db, clock: systemClock, logger: false });
+  await app.ready();
+  t = { app, testDb, demo, close: async () => {} };
+  ctx = await context(t);
+});
+
+afterAll(async () => {
+  await t.app.close();
+  await t.testDb.close();
+});
+
+async function counted<T>(run: () => Promise<T>): Promise<{ result: T; n: number; sql: string[] }> {
+  statements = [];
+  const result = await run();
+  const sql = statements;
+  statements = undefined;
+  return { result, n: sql.length, sql };
+}
+
+const body = (n: number) => ({ type: 'statement', categoryId: cat(ctx, 'roads.pothole'), territoryCode: KARAGANDA, text: `A pothole on street ${n}`, location: { lat: 49.806, lon: 73.085 } });
+
+async function register(n: number) {
+  const headers = { ...(await as(ctx, '900515301234')), 'idempotency-key': `cost-${n}` };
+  const res = await t.app.inject({ method: 'POST', url: '/api/appeals', headers, payload: body(n) });
+  expect(res.statusCode).toBe(201);
+  return res.json() as { appealId: string; state: string; organizationId: string };
+}
+
+describe('statements per operation', () => {
+  it('a citizen registration routed by rule takes at most 19 statements (48 before issue 6), everything it guarantees written', async () => {
+    await register(0); // warms the process caches, as any running server has them
+    const { result: slip, n, sql: trace } = await counted(() => register(1));
+    expect(slip.state).toBe('assigned');
+    expect(n, trace.join('\n')).toBeLessThanOrEqual(19);
+    // What the registration guarantees is all there: case, history, deadlines, audit, notice, idempotency.
+    const db = t.testDb.db;
+    const a = await db.selectFrom('appeal').select(['caseId', 'state', 'dueAt']).where('id', '=', slip.appealId).executeTakeFirstOrThrow();
+    const c = await db.selectFrom('workflowCase').selectAll().where('id', '=', a.caseId!).executeTakeFirstOrThrow();
+    expect([c.state, c.version, c.dueAt?.getTime()]).toEqual(['assigned', 2, a.dueAt?.getTime()]);
+    const history = await db.selectFrom('workflowHistory').select(['seq', 'action']).where('caseId', '=', c.id).orderBy('seq').execute();
+    expect(history.map((h) => h.action)).toEqual(['$start', 'route']);
+    const deadlines = await db.selectFrom('workflowDeadline').select(['deadlineKey', 'status']).where('caseId', '=', c.id).orderBy('deadlineKey').execute();
+    expect(deadlines).toEqual([{ deadlineKey: 'answer', status: 'running' }, { deadlineKey: 'registered', status: 'met' }]);
+    const audit = await db.selectFrom('auditLog').select('action').where('entityId', 'in', [c.id, slip.appealId]).orderBy('pos').execute();
+    expect(audit.map((r) => r.action)).toEqual(['workflow.started', 'workflow.action', 'appeal.registered']);
+    const notices = await db.selectFrom('notice').select(['id', 'template']).where('aboutId', '=', slip.appealId).execute();
+    expect(notices.map((x) => x.template)).toEqual(['appeals:notice.slip_issued']);
+    // A delivery job per channel (inserted together).
+    const channels = await db.selectFrom('noticeDelivery').select('channel').where('noticeId', '=', notices[0]!.id).execute();
+    const jobs = await sql<{ channel: string }>`select data->>'channel' as channel from pgboss.job where data->>'noticeId' = ${notices[0]!.id}`.execute(db);
+    expect(jobs.rows.map((j) => j.channel).sort()).toEqual(channels.map((c) => c.channel).sort());
+    expect(jobs.rows.length).toBe(3);
+    const key = await db.selectFrom('idempotencyKey').select('statusCode').where('key', '=', 'cost-1').executeTakeFirstOrThrow();
+    expect(key.statusCode).toBe(201);
+  });
+
+  it('each lifecycle step takes at most: accept 17, answer 24, confirm 17 statements (20, 30, 19 before issue 6)', async () => {
+    // Each with the sign-in of the request and the page read after the commit; the answer writes
+    // a notice (three channels here: inbox, SMS, e-mail; their three jobs in one statement).
+    const LIMIT = { accept: 17, answer: 24, feedback: 17 };
+    await register(2);
+    const step = async (who: string, id: string, action: string, payload: object) => {
+      const res = await t.app.inject({ method: 'POST', url: `/api/appeals/${id}/${action}`, headers: await as(ctx, who), payload });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { state: string };
+    };
+    const { appealId: id } = await register(3);
+    const states: string[] = [];
+    for (const [who, action, payload] of [
+      ['executor.roads', 'accept', {}],
+      ['executor.roads', 'answer', { text: 'Repaired on Monday.', decision: 'granted' }],
+      ['900515301234', 'feedback', { verdict: 'confirmed', rating: 5 }],
+    ] as const) {
+      await as(ctx, who); // signed in before counting
+      const { result, n, sql } = await counted(() => step(who, id, action, payload));
+      states.push(result.state);
+      expect(n, `${action}: ${sql.join('\n')}`).toBeLessThanOrEqual(LIMIT[action]);
+    }
+    expect(states).toEqual(['in_progress', 'answered', 'closed']);
+  });
+});

@@ -1,0 +1,56 @@
+import type { Executor } from '../../platform/db/database.ts';
+import { forgetRevisions, ReferenceCache } from '../../platform/db/revision.ts';
+import { findOrganization, findTerritory, type OrganizationView } from '../directory/directory.service.ts';
+import { findCoordinationOrganization } from './appeals.access.ts';
+import { findCategory, type CategoryView } from './appeals.categories.ts';
+import { resolveRoute, type Route } from './appeals.routing.ts';
+import { listAppealTypes, rulesByCode, type AppealRule, type AppealType } from './appeals.rules.ts';
+
+/**
+ * The reference data every registration reads — appeal types and rules, the category, the
+ * route of a (category, territory) pair, the coordination organization of a region, an
+ * organization's name, whether a territory exists — kept in the process and checked against
+ * the reference revision once per transaction (platform/db/revision.ts: a trigger bumps it on
+ * every change of those tables, from any process). The module's own write paths (categories,
+ * routing rules, publications) call `referenceChanged(trx)` so that the rest of their
+ * transaction reads its own writes. Values are shared: callers must not mutate them.
+ */
+
+const cache = new ReferenceCache();
+
+export function referenceChanged(trx: Executor): void {
+  forgetRevisions(trx);
+}
+
+export function appealTypes(db: Executor): Promise<AppealType[]> {
+  return cache.get(db, 'types', () => listAppealTypes(db)) as Promise<AppealType[]>;
+}
+
+export async function appealType(db: Executor, code: string): Promise<AppealType | undefined> {
+  return (await appealTypes(db)).find((t) => t.code === code);
+}
+
+export function appealRules(db: Executor): Promise<Map<string, AppealRule>> {
+  return cache.get(db, 'rules', () => rulesByCode(db)) as Promise<Map<string, AppealRule>>;
+}
+
+export function category(db: Executor, id: string): Promise<CategoryView | undefined> {
+  return cache.get(db, `category:${id}`, () => findCategory(db, id));
+}
+
+export function route(db: Executor, q: { categoryId: string; territoryCode: string; category?: CategoryView }): Promise<Route> {
+  return cache.get(db, `route:${q.categoryId}:${q.territoryCode}`, () => resolveRoute(db, q)) as Promise<Route>;
+}
+
+/** Cached in appeals.access.ts, where the access checks read it too. */
+export function coordinationOrganization(db: Executor, regionCode: string): Promise<OrganizationView | undefined> {
+  return findCoordinationOrganization(db, regionCode);
+}
+
+export function organization(db: Executor, id: string): Promise<OrganizationView | undefined> {
+  return cache.get(db, `organization:${id}`, () => findOrganization(db, id));
+}
+
+export async function territoryExists(db: Executor, code: string): Promise<boolean> {
+  return (await cache.get(db, `territory:${code}`, async () => ((await findTerritory(db, code)) ? true : undefined))) ?? false;
+}

@@ -1,0 +1,92 @@
+import { sql } from 'kysely';
+import type { Executor } from './database.ts';
+
+/**
+ * Revisions of the data every process keeps in memory: the production calendar
+ * (`calendar_revision`) and the reference data of the hot paths (`reference_revision`: appeal
+ * types and rules, categories, routing rules, slip prefixes, organizations, territories,
+ * published workflow definitions; migration 0011 bumps it by trigger on every change).
+ *
+ * Both are read in one statement, **once per transaction** (memoized on the transaction
+ * object); outside a transaction, on every call. A cached value is used only while the
+ * revision it was loaded under is the one the transaction sees, so several server processes
+ * never serve each other stale data. The database name is part of the revision, so that
+ * databases copied from one template (tests) never share entries.
+ */
+
+export interface Revisions {
+  calendar: string;
+  reference: string;
+  /** current_database(): per-process knowledge about one database (e.g. which job queues exist) keys on it. */
+  database: string;
+}
+
+const memo = new WeakMap<object, Promise<Revisions>>();
+
+async function read(db: Executor): Promise<Revisions> {
+  const r = await sql<{ calendar: string | null; reference: string | null; database: string }>`
+    select (select revision::text from calendar_revision) as calendar,
+           (select revision::text from reference_revision) as reference,
+           current_database() as database`.execute(db.withoutPlugins());
+  const row = r.rows[0]!;
+  return { calendar: row.calendar ?? 'none', reference: `${row.database}:${row.reference ?? 'none'}`, database: row.database };
+}
+
+export function revisions(db: Executor): Promise<Revisions> {
+  if (!db.isTransaction) return read(db);
+  let p = memo.get(db);
+  if (!p) {
+    p = read(db);
+    memo.set(db, p);
+  }
+  return p;
+}
+
+/** The transaction's revisions if it has read them already (never reads). */
+export function knownRevisions(db: Executor): Promise<Revisions> | undefined {
+  return db.isTransaction ? memo.get(db) : undefined;
+}
+
+/**
+ * Forget the transaction's revisions: the next `revisions(trx)` reads them again. Write paths
+ * of reference data call it after their change (the trigger has bumped the row inside the
+ * transaction), so the rest of the transaction reads its own writes, not the cache.
+ */
+export function forgetRevisions(db: Executor): void {
+  memo.delete(db);
+}
+
+interface Entry {
+  revision: string;
+  value: unknown;
+}
+
+/**
+ * A process-wide cache of reference data, checked against `reference_revision`. On a miss the
+ * transaction's revision is read afresh before loading, so an entry is stored under a revision
+ * no older than its data; a transaction that changed reference data itself stores under its
+ * own uncommitted revision, which no other transaction ever sees. Missing values (undefined)
+ * are not cached. Bounded: cleared when it grows past `maxEntries`.
+ */
+export class ReferenceCache {
+  private readonly entries = new Map<string, Entry>();
+  constructor(private readonly maxEntries = 20_000) {}
+
+  async get<T>(db: Executor, key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const { reference } = await revisions(db);
+    const hit = this.entries.get(key);
+    if (hit && hit.revision === reference) return hit.value as T;
+    forgetRevisions(db);
+    const fresh = (await revisions(db)).reference;
+    const value = await load();
+    if (value !== undefined) {
+      if (this.entries.size >= this.maxEntries) this.entries.clear();
+      this.entries.set(key, { revision: fresh, value });
+    }
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

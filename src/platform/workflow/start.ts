@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
+import type { Actor } from '../auth/actor.ts';
+import { actorRef, appendAudits, type AuditEntry } from '../audit/audit.ts';
+import { getCalendar } from '../calendar/calendar.ts';
+import type { Executor } from '../db/database.ts';
+import type { WorkflowDeadline, WorkflowHistory } from '../db/schema.generated.ts';
+import { conflict, DomainError, forbidden, invalid } from '../http/errors.ts';
+import { mayAct, runEffects, validateInput, type TransitionResult } from './cases.ts';
+import { initialState } from './definition.ts';
+import { armLadder, dueAfter } from './deadlines.ts';
+import type { WorkflowCase, WorkflowDeps } from './hooks.ts';
+import { checkTransition } from './machine.ts';
+import { getDefinition, resolveDefinition } from './registry.ts';
+import { deadlineSpec, ladderOf, type Scope } from './tracking.ts';
+
+/**
+ * Starting a case, optionally with its first action taken at once (`then`): a module that
+ * knows at creation where the case goes (an appeal routed by rule at registration) starts it
+ * directly in that state. The rows are exactly those of `startCase` followed by
+ * `performAction` — the `$start` and the action history rows (versions 1 and 2), the
+ * deadlines of the initial state (ended at once) and of the state reached, both audit rows,
+ * the action's effects — written with one INSERT per table instead of one per row, and the
+ * case's due instants computed here instead of re-read.
+ */
+
+export interface StartCaseInput {
+  regionCode: string;
+  /** The process to start; its definition version is resolved by scope. Or pass definitionId. */
+  processKey?: string;
+  definitionId?: string;
+  /** The organization chain for scope resolution, nearest first (default: [organizationId]). */
+  organizationIds?: readonly string[];
+  /** The organization the case is assigned to. */
+  organizationId: string;
+  assigneeId?: string | null;
+  /** The citizen account the case serves (may act where a definition allows `applicant`). */
+  applicantAccountId?: string | null;
+  /** The owning module's record, e.g. ('appeal', appealId). One case per subject and process. */
+  subjectType: string;
+  subjectId: string;
+  /** When the matter was received (terms count from it); default `at`. */
+  receivedAt?: Date;
+  comment?: string | null;
+  actor: Actor;
+  at: Date;
+  /** The owning module starts the case on its own authority (definition `start.roles` must list `system`). */
+  asSystem?: boolean;
+  /**
+   * An action performed right after the start, by the same actor, as `performAction` would
+   * (same checks; not an action that extends a term or waits on the applicant).
+   */
+  then?: { action: string; assign?: { organizationId?: string; assigneeId?: string | null }; comment?: string | null; input?: Record<string, unknown> };
+  /** Audit rows of the caller's own, written in the same statement as the case's. */
+  audit?: (c: WorkflowCase) => AuditEntry[];
+}
+
+type DeadlineRow = Insertable<WorkflowDeadline>;
+
+/** Starts a case of a process in its initial state (or, with `then`, in the state its first action reaches) and opens its deadlines. */
+export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartCaseInput): Promise<TransitionResult> {
+  const rec = input.definitionId
+    ? await getDefinition(trx, input.definitionId)
+    : await resolveDefinition(trx, {
+        processKey: input.processKey ?? '',
+        regionCode: input.regionCode,
+        organizationIds: input.organizationIds ?? [input.organizationId],
+      });
+  if (rec.status !== 'published') {
+    throw conflict(`definition ${rec.id} is ${rec.status}; cases start only on a published version`, { messageKey: 'workflow:definition_not_published' });
+  }
+  const def = rec.definition;
+  const party = { organizationId: input.organizationId, assigneeId: input.assigneeId ?? null, applicantAccountId: input.applicantAccountId ?? null };
+  if (def.start && !(await mayAct(deps, input.actor, def.start.roles, party, true, input.asSystem))) {
+    throw forbidden(`may not start a ${def.key} case`, { messageKey: 'workflow:start_forbidden', params: { process: def.key } });
+  }
+  const at = input.at;
+  const receivedAt = input.receivedAt ?? at;
+  const initial = initialState(def);
+
+  // The first action, checked as performAction checks it.
+  const then = input.then;
+  const spec = then ? (Object.hasOwn(def.actions, then.action) ? def.actions[then.action] : undefined) : undefined;
+  let state = initial;
+  let data: Record<string, unknown> = {};
+  let comment: string | null = null;
+  let organizationId = party.organizationId;
+  let assigneeId = party.assigneeId;
+  if (then) {
+    if (!spec) throw invalid('action', `process ${def.key} has no action ${then.action}`, 'workflow:unknown_action', { action: then.action });
+    const t = checkTransition(def, initial, then.action);
+    if (!t.ok) {
+      throw new DomainError('invalid_transition', `action ${then.action} is not allowed in state ${initial}`, {
+        status: 409, messageKey: 'workflow:not_allowed_in_state', params: { action: then.action, state: initial },
+      });
+    }
+    if (spec.extends || def.states[t.to]!.kind === 'waiting_on_applicant' || def.states[initial]!.kind === 'waiting_on_applicant') {
+      throw new Error(`startCase: action ${then.action} cannot be taken at the start (extends a term or waits on the applicant)`);
+    }
+    if (!(await mayAct(deps, input.actor, spec.roles, party, spec.requireAssignedOrganization ?? true, input.asSystem))) {
+      throw forbidden(`may not perform ${then.action} on this case`, { messageKey: 'workflow:action_forbidden', params: { action: then.action } });
+    }
+    if (then.assign && !spec.assigns) throw invalid('assign', `action ${then.action} does not reassign the case`, 'workflow:assign_not_allowed', { action: then.action });
+    comment = then.comment?.trim() || null;
+    if (spec.commentRequired && !comment) throw invalid('comment', 'a comment is required', 'workflow:comment_required', { action: then.action });
+    data = validateInput(rec, then.action, spec, then.input);
+    state = t.to;
+    organizationId = then.assign?.organizationId ?? party.organizationId;
+    assigneeId = then.assign && 'assigneeId' in then.assign ? (then.assign.assigneeId ?? null) : organizationId !== party.organizationId ? null : party.assigneeId;
+  }
+  const stateChanges = state !== initial;
+  const terminal = def.states[state]!.kind === 'terminal';
+
+  // Deadlines: terms count from receipt; those the first action ends are written ended.
+  const cal = await getCalendar(trx, input.regionCode);
+  const id = randomUUID();
+  const deadlines: DeadlineRow[] = [];
+  const open = (scope: Scope, key: string, startedAt: Date, ended: boolean) => {
+    const d = deadlineSpec(def, scope, key);
+    if (!d) return;
+    const dueAt = dueAfter(cal, startedAt, d);
+    const pos = armLadder(cal, ladderOf(def, scope, key), { startedAt, dueAt, unit: d.unit }, new Date(-8.64e15));
+    deadlines.push({
+      regionCode: input.regionCode, caseId: id, scope, deadlineKey: key, state: scope === 'state' ? key : null, amount: d.amount, unit: d.unit,
+      legalSource: d.legalSource, startedAt, dueAt, originalDueAt: dueAt, level: 0,
+      ...(ended
+        ? { status: dueAt.getTime() >= at.getTime() ? 'met' : 'missed', endedAt: at, nextStep: pos.nextStep, nextStepAt: null }
+        : { status: 'running', nextStep: pos.nextStep, nextStepAt: pos.nextStepAt }),
+    });
+  };
+  for (const [key, d] of Object.entries(def.deadlines ?? {})) open('case', key, receivedAt, stateChanges && (terminal || !!d.until?.includes(state)));
+  open('state', initial, receivedAt, stateChanges);
+  if (stateChanges && !terminal) open('state', state, at, false);
+  const minDue = (scope: Scope) => {
+    const due = deadlines.filter((d) => d.scope === scope && d.status === 'running').map((d) => (d.dueAt as Date).getTime());
+    return due.length ? new Date(Math.min(...due)) : null;
+  };
+  const dueAt = minDue('case');
+  const stateDueAt = minDue('state');
+  const nextDueAt = dueAt && stateDueAt ? (dueAt < stateDueAt ? dueAt : stateDueAt) : (dueAt ?? stateDueAt);
+
+  const ref = actorRef(input.actor);
+  const history: Insertable<WorkflowHistory>[] = [
+    { regionCode: input.regionCode, caseId: id, seq: 1, at, action: '$start', fromState: null, toState: initial, actorKind: ref.kind, actorId: ref.id, comment: input.comment ?? null, input: '{}', organizationId: party.organizationId, assigneeId: party.assigneeId },
+  ];
+  if (then) {
+    history.push({ regionCode: input.regionCode, caseId: id, seq: 2, at, action: then.action, fromState: initial, toState: state, actorKind: ref.kind, actorId: ref.id, comment, input: JSON.stringify(data), organizationId, assigneeId });
+  }
+  const historyId = randomUUID();
+  history.at(-1)!.id = historyId;
+
+  // The case, its history and its deadlines in one statement (data-modifying CTEs; the foreign
+  // keys are checked at its end). A second case of the subject fails it as a whole.
+  let q = trx
+    .with('c', (db) =>
+      db
+        .insertInto('workflowCase')
+        .values({
+          regionCode: input.regionCode, id, definitionId: rec.id, processKey: def.key, definitionVersion: rec.version!, subjectType: input.subjectType, subjectId: input.subjectId,
+          state, stateEnteredAt: stateChanges ? at : receivedAt, version: then ? 2 : 1, organizationId, assigneeId, applicantAccountId: party.applicantAccountId,
+          receivedAt, startedAt: at, closedAt: terminal ? at : null, dueAt, stateDueAt, nextDueAt, escalationLevel: 0,
+        })
+        .returningAll(),
+    )
+    .with('h', (db) => db.insertInto('workflowHistory').values(history));
+  if (deadlines.length) q = q.with('d', (db) => db.insertInto('workflowDeadline').values(deadlines)) as unknown as typeof q;
+  const c: WorkflowCase = await q
+    .selectFrom('c')
+    .selectAll()
+    .executeTakeFirstOrThrow()
+    .catch((e: unknown) => {
+      const pg = e as { code?: string; constraint?: string };
+      if (pg.code === '23505' && pg.constraint === 'workflow_case_subject_uq') {
+        throw conflict(`${input.subjectType} ${input.subjectId} already has a ${def.key} case`, { messageKey: 'workflow:case_exists', params: { process: def.key } });
+      }
+      throw e;
+    });
+
+  const audit: AuditEntry[] = [{
+    regionCode: c.regionCode, actor: input.actor, action: 'workflow.started', entityType: 'workflow_case', entityId: c.id, organizationId: party.organizationId,
+    data: { processKey: def.key, definitionId: rec.id, version: rec.version, subjectType: c.subjectType, subjectId: c.subjectId, state: initial }, at,
+  }];
+  if (then) {
+    audit.push({
+      regionCode: c.regionCode, actor: input.actor, action: 'workflow.action', entityType: 'workflow_case', entityId: c.id, organizationId: c.organizationId,
+      data: {
+        processKey: c.processKey, action: then.action, from: initial, to: state, version: c.version,
+        ...(organizationId !== party.organizationId ? { fromOrganizationId: party.organizationId } : {}),
+        ...(assigneeId !== party.assigneeId ? { assigneeId } : {}),
+      },
+      at,
+    });
+  }
+  await appendAudits(trx, [...audit, ...(input.audit?.(c) ?? [])]);
+  if (then) {
+    await runEffects(deps, spec!.effects, { trx, case: c, definition: def, actor: input.actor, at }, { kind: 'action', action: then.action, from: initial, to: state, input: data, comment });
+  }
+  return { case: c, historyId, from: then ? initial : null, to: state };
+}
