@@ -5,22 +5,27 @@ import type { Executor } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { problemResponses } from '../../platform/http/schemas.ts';
 import type { App, AppDeps } from '../../platform/http/types.ts';
-import { findCase } from '../../platform/workflow/cases.ts';
 import type { AppealsDeps } from './appeals.deps.ts';
 import { mergeAppeal } from './appeals.duplicates.ts';
 import * as life from './appeals.lifecycle.ts';
 import type { Attachment } from './appeals.intake.ts';
 import { INTAKE_BODY_LIMIT, multipartJson } from './appeals.multipart.ts';
-import * as repo from './appeals.repository.ts';
 import * as s from './appeals.schema.ts';
 
 const tags = ['appeals'];
 
+/** The appeal's new state and its case version, in one statement. */
 async function result(db: Executor, id: string) {
-  const a = await repo.findAppealById(db, id);
+  const a = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+    ? await db
+        .selectFrom('appeal as a')
+        .leftJoin('workflowCase as c', (j) => j.onRef('c.regionCode', '=', 'a.regionCode').onRef('c.id', '=', 'a.caseId'))
+        .select(['a.id', 'a.state', 'a.organizationId', 'a.assigneeId', 'a.dueAt', 'a.closedAt', 'a.caseId', 'c.version'])
+        .where('a.id', '=', id)
+        .executeTakeFirst()
+    : undefined;
   if (!a || !a.caseId) throw notFound('appeal', { messageKey: 'appeals:errors.appeal_not_found' });
-  const c = await findCase(db, a.regionCode, a.caseId);
-  return { id: a.id, state: a.state, organizationId: a.organizationId, assigneeId: a.assigneeId, dueAt: a.dueAt, closedAt: a.closedAt, caseVersion: c?.version ?? 0 };
+  return { id: a.id, state: a.state, organizationId: a.organizationId, assigneeId: a.assigneeId, dueAt: a.dueAt, closedAt: a.closedAt, caseVersion: a.version ?? 0 };
 }
 
 /**

@@ -62,11 +62,11 @@ async function register(n: number) {
 }
 
 describe('statements per operation', () => {
-  it('a citizen registration routed by rule takes at most 19 statements (48 before issue 6), everything it guarantees written', async () => {
+  it('a citizen registration routed by rule takes at most 16 statements (48 before issue 6), everything it guarantees written', async () => {
     await register(0); // warms the process caches, as any running server has them
     const { result: slip, n, sql: trace } = await counted(() => register(1));
     expect(slip.state).toBe('assigned');
-    expect(n, trace.join('\n')).toBeLessThanOrEqual(19);
+    expect(n, trace.join('\n')).toBeLessThanOrEqual(16);
     // What the registration guarantees is all there: case, history, deadlines, audit, notice, idempotency.
     const db = t.testDb.db;
     const a = await db.selectFrom('appeal').select(['caseId', 'state', 'dueAt']).where('id', '=', slip.appealId).executeTakeFirstOrThrow();
@@ -89,10 +89,10 @@ describe('statements per operation', () => {
     expect(key.statusCode).toBe(201);
   });
 
-  it('each lifecycle step takes at most: accept 17, answer 24, confirm 17 statements (20, 30, 19 before issue 6)', async () => {
+  it('each lifecycle step takes at most: accept 16, answer 22, confirm 16 statements (20, 30, 19 before issue 6)', async () => {
     // Each with the sign-in of the request and the page read after the commit; the answer writes
     // a notice (three channels here: inbox, SMS, e-mail; their three jobs in one statement).
-    const LIMIT = { accept: 17, answer: 24, feedback: 17 };
+    const LIMIT = { accept: 16, answer: 22, feedback: 16 };
     await register(2);
     const step = async (who: string, id: string, action: string, payload: object) => {
       const res = await t.app.inject({ method: 'POST', url: `/api/appeals/${id}/${action}`, headers: await as(ctx, who), payload });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { notFound } from '../http/errors.ts';
 import { t, type Lang } from '../i18n/i18n.ts';
@@ -71,26 +72,44 @@ export async function enqueueNotice(trx: Executor, n: NoticeInput, now: Date): P
   const { title, body } = renderNotice(n.lang, n.template, n.params);
   const id = randomUUID();
   const channels = [...new Set(n.channels)];
+  // The notice and its deliveries in one statement (the deliveries are written only when the
+  // notice is: a repeated dedupe key inserts neither).
   const inserted = await trx
-    .insertInto('notice')
-    .values({
-      regionCode: n.regionCode,
-      id,
-      accountId: n.to.accountId ?? null,
-      email: n.to.email ?? null,
-      phone: n.to.phone ?? null,
-      lang: n.lang,
-      template: n.template,
-      params: JSON.stringify(n.params),
-      aboutType: n.subject?.type ?? null,
-      aboutId: n.subject?.id ?? null,
-      title,
-      body,
-      dedupeKey: n.dedupeKey ?? null,
-      createdAt: now,
-    })
-    .onConflict((oc) => oc.columns(['regionCode', 'dedupeKey']).where('dedupeKey', 'is not', null).doNothing())
-    .returning('id')
+    .with('n', (db) =>
+      db
+        .insertInto('notice')
+        .values({
+          regionCode: n.regionCode,
+          id,
+          accountId: n.to.accountId ?? null,
+          email: n.to.email ?? null,
+          phone: n.to.phone ?? null,
+          lang: n.lang,
+          template: n.template,
+          params: JSON.stringify(n.params),
+          aboutType: n.subject?.type ?? null,
+          aboutId: n.subject?.id ?? null,
+          title,
+          body,
+          dedupeKey: n.dedupeKey ?? null,
+          createdAt: now,
+        })
+        .onConflict((oc) => oc.columns(['regionCode', 'dedupeKey']).where('dedupeKey', 'is not', null).doNothing())
+        .returning(['regionCode', 'id']),
+    )
+    .with('d', (db) =>
+      db
+        .insertInto('noticeDelivery')
+        .columns(['regionCode', 'noticeId', 'channel', 'updatedAt'])
+        .expression((eb) =>
+          eb
+            .selectFrom('n')
+            .crossJoin(sql<{ ch: string }>`unnest(${channels}::text[])`.as('ch'))
+            .select(['n.regionCode', 'n.id', 'ch.ch', sql<Date>`${now}::timestamptz`.as('updatedAt')]),
+        ),
+    )
+    .selectFrom('n')
+    .select('id')
     .executeTakeFirst();
   if (!inserted) {
     // A concurrent producer with the same key waited on the unique index until it committed,
@@ -103,10 +122,6 @@ export async function enqueueNotice(trx: Executor, n: NoticeInput, now: Date): P
       .executeTakeFirstOrThrow();
     return existing.id;
   }
-  await trx
-    .insertInto('noticeDelivery')
-    .values(channels.map((channel) => ({ regionCode: n.regionCode, noticeId: id, channel, updatedAt: now })))
-    .execute();
   // One job per channel, in one statement.
   await enqueueMany(trx, NOTICE_DELIVERY_JOB, channels.map((channel) => ({ regionCode: n.regionCode, noticeId: id, channel })));
   return id;
