@@ -240,16 +240,20 @@ export async function performAction(trx: Executor, deps: WorkflowDeps, input: Pe
   const cal = await getCalendar(trx, c0.regionCode);
   const ref = actorRef(input.actor);
 
+  // Whether any deadline row changed: if none did, the case's due instants stand (no refresh).
+  let deadlinesChanged = false;
   if (stateChanges) {
     if (toKind === 'terminal') {
-      await closeDeadlines(trx, claimed, at);
+      deadlinesChanged = (await closeDeadlines(trx, claimed, at)) > 0;
     } else {
-      // The state's own deadline and the case deadlines this state ends, in one statement.
+      // The state's own deadline and the case deadlines this state ends, in one statement;
+      // nothing to close when the state left has no term and this state ends none.
       const until = Object.entries(def.deadlines ?? {}).filter(([, d]) => d.until?.includes(to)).map(([k]) => k);
-      await closeDeadlines(trx, claimed, at, { scope: 'state', alsoCaseKeys: until });
+      if (def.states[from]?.deadline || until.length) deadlinesChanged = (await closeDeadlines(trx, claimed, at, { scope: 'state', alsoCaseKeys: until })) > 0;
       const waitingNow = toKind === 'waiting_on_applicant';
       const waitingBefore = fromKind === 'waiting_on_applicant';
       if (waitingNow !== waitingBefore) {
+        deadlinesChanged = true;
         for (const row of await runningDeadlines(trx, claimed)) {
           const dspec = row.scope === 'case' ? def.deadlines?.[row.deadlineKey] : undefined;
           if (!dspec?.pausesWhileWaiting) continue;
@@ -267,7 +271,10 @@ export async function performAction(trx: Executor, deps: WorkflowDeps, input: Pe
           }
         }
       }
-      await openDeadline(trx, cal, claimed, def, { scope: 'state', key: to, startedAt: at });
+      if (deadlineSpec(def, 'state', to)) {
+        await openDeadline(trx, cal, claimed, def, { scope: 'state', key: to, startedAt: at });
+        deadlinesChanged = true;
+      }
     }
   }
 
@@ -318,7 +325,7 @@ export async function performAction(trx: Executor, deps: WorkflowDeps, input: Pe
     extension = { deadline: x.deadline, fromDueAt: row.dueAt.toISOString(), toDueAt: newDue.toISOString() };
   }
 
-  const c = await refreshCase(trx, claimed);
+  const c = deadlinesChanged || extension ? await refreshCase(trx, claimed) : claimed;
   await appendAudit(trx, {
     regionCode: c.regionCode,
     actor: input.actor,

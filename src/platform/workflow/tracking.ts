@@ -60,14 +60,14 @@ export async function openDeadline(
     .execute();
 }
 
-/** Ends running or paused deadlines: met when ended by their due instant, missed after it. */
+/** Ends running or paused deadlines: met when ended by their due instant, missed after it. Returns how many. */
 export async function closeDeadlines(
   trx: Executor,
   c: CaseKey,
   at: Date,
   filter: { scope?: Scope; keys?: string[]; /** with scope 'state': also these case deadlines (one statement) */ alsoCaseKeys?: string[] } = {},
-): Promise<void> {
-  if (filter.keys && filter.keys.length === 0) return;
+): Promise<number> {
+  if (filter.keys && filter.keys.length === 0) return 0;
   let q = trx
     .updateTable('workflowDeadline')
     .set({
@@ -84,7 +84,8 @@ export async function closeDeadlines(
     q = q.where((eb) => eb.or([eb('scope', '=', scope), eb.and([eb('scope', '=', 'case'), eb('deadlineKey', 'in', also)])]));
   } else if (filter.scope) q = q.where('scope', '=', filter.scope);
   if (filter.keys) q = q.where('deadlineKey', 'in', filter.keys);
-  await q.execute();
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 export async function runningDeadlines(trx: Executor, c: CaseKey, statuses: string[] = ['running', 'paused']): Promise<WorkflowDeadlineRow[]> {
