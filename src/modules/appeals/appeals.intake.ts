@@ -137,7 +137,9 @@ function cleanText(text: string): string {
 
 /**
  * A part of an appeal registered as an appeal of its own (split, APPC art. 65): it keeps the
- * original's receipt instant and registration day (the term counts from the original receipt),
+ * original's receipt instant and registration day (the legal answer term counts from the
+ * original receipt; the term of its first state, e.g. routing at the coordination centre,
+ * counts from now),
  * goes where `route` says (null: stays with the coordination centre), and the splitting
  * use-case tells the applicant (no slip notice here).
  */
@@ -221,7 +223,7 @@ export async function registerAppeal(
   // registration: the slip does) do not read the appeal.
   const start = () => startCase(trx, deps.workflow, {
     regionCode, processKey, organizationId: cc.id, organizationIds: [], applicantAccountId: applicant.accountId, subjectType: 'appeal', subjectId: id,
-    receivedAt, actor, at: now, asSystem: true, then, audit: auditRegistered,
+    receivedAt, ...(origin ? { stateStartedAt: now } : {}), actor, at: now, asSystem: true, then, audit: auditRegistered,
   });
   const started = await start().catch(async (e: unknown) => {
     // A database where nothing published the appeal processes yet (a service caller before any

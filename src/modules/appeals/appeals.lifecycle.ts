@@ -1,5 +1,5 @@
 import type { Actor } from '../../platform/auth/actor.ts';
-import { getCalendar } from '../../platform/calendar/calendar.ts';
+import { getCalendar, type Calendar } from '../../platform/calendar/calendar.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { storeFile } from '../../platform/files/files.ts';
 import { DomainError, forbidden, invalid, notFound } from '../../platform/http/errors.ts';
@@ -117,6 +117,20 @@ export async function provideInformation(
   await storeAttachments(trx, deps, a, input.attachments, 'info', actor, now);
 }
 
+/**
+ * Working days from the receipt to the answer; null when the calendar does not cover the span
+ * (an appeal received before its first day, e.g. migrated from an older register). The answer
+ * never fails for it: reports average the answer time over the answers that have the count.
+ */
+function answerDays(cal: Calendar, receivedAt: Date, now: Date): number | null {
+  try {
+    return cal.workingDaysBetween(receivedAt, now);
+  } catch (e) {
+    if (e instanceof DomainError && e.messageKey === 'calendar:errors.out_of_range') return null;
+    throw e;
+  }
+}
+
 /** No answer without text; an answer may carry attachments. The assignee or the head answers. */
 export async function answerAppeal(
   trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { text: string; decision: string; attachments?: Attachment[] }, actor: Actor, now: Date,
@@ -124,7 +138,7 @@ export async function answerAppeal(
   const a = await loadForAction(trx, ref, actor, ['organization', 'coordination']);
   const text = cleanLong('text', input.text, 20_000);
   // Mirrors for reports: working days from the receipt day to this answer, and on time = no deemed refusal recorded.
-  const answerWorkingDays = (await getCalendar(trx, a.regionCode)).workingDaysBetween(a.receivedAt, now);
+  const answerWorkingDays = answerDays(await getCalendar(trx, a.regionCode), a.receivedAt, now);
   await repo.updateAppeal(trx, a.regionCode, a.id, {
     answerText: text, answerDecision: input.decision, answeredAt: now, answeredBy: actor.kind === 'staff' ? actor.staffId : null,
     answerWorkingDays, answeredOnTime: a.deemedRefusalAt === null, updatedAt: now,

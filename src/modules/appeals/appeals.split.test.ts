@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createTestApp, fixedClock, type TestApp } from '../../../test/app.ts';
+import { workflowHooks } from '../../background.ts';
+import { runSweep } from '../../platform/workflow/sweep.ts';
 import { act, as, cat, context, file, notices, ok, org, page, pothole, type Ctx } from './appeals.test-support.ts';
 
 /**
@@ -165,5 +168,120 @@ describe('splitting the part outside competence into a new appeal (APPC art. 65)
     expect(again.json().slipNumber).toBe(first.json().slipNumber);
     expect((await page(ctx, 'head.roads', a.appealId)).splits).toHaveLength(1);
     expect((await act(ctx, 'head.roads', a.appealId, 'split', { text: 'другое', colour: 1 })).statusCode).toBe(400);
+  });
+});
+
+describe('review findings: security, anonymity, state terms, notes, old appeals', () => {
+  const row = (id: string) => t.testDb.db.selectFrom('appeal').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const open311 = (slip: string) => t.app.inject({ url: `/open311/v2/requests/${slip}.json?jurisdiction_id=350000000` });
+  const operator = (body: Record<string, unknown>) => file(ctx, 'operator', { ...pothole(ctx, { text: 'Звонок: у дома 15 угрожают поджогом, кроме того нет отопления' }), ...body }, '/api/appeals/operator');
+
+  it('keeps the part of a crime or security report a security report, never public', async () => {
+    const original = await operator({ applicant: { iin: '900515301234' }, reportsCrimeOrThreat: true, isPublic: true });
+    const res = await split('coordinator', original.appealId, { text: HEATING, categoryId: cat(ctx, 'housing.heating.none'), extra: { apartment: '45' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const part = res.json() as SplitJson;
+    expect(await row(original.appealId)).toMatchObject({ isSecurityReport: true });
+    expect(await row(part.appealId)).toMatchObject({ isSecurityReport: true, isPublic: false, state: 'assigned' });
+    // Neither shows on Open311 or the public list (the category alone is not a security one).
+    expect((await open311(original.slipNumber)).statusCode).toBe(404);
+    expect((await open311(part.slipNumber)).statusCode).toBe(404);
+    const day = part.registeredOn;
+    const pub = await t.app.inject({ url: `/api/appeals/public?regionCode=350000000&from=${day}&to=${day}` });
+    expect(pub.statusCode, pub.body).toBe(200);
+    const ids = (pub.json() as { items: { id: string }[] }).items.map((i) => i.id);
+    expect(ids).not.toContain(part.appealId);
+    expect(pub.body).not.toContain(HEATING);
+  });
+
+  it('splits an anonymous crime report: the part is considered (routed), not left unconsidered', async () => {
+    const original = await operator({ isAnonymous: true, reportsCrimeOrThreat: true });
+    expect(original).toMatchObject({ isAnonymous: true, state: 'assigned' });
+    const res = await split('coordinator', original.appealId, { text: HEATING, categoryId: cat(ctx, 'housing.heating.none'), extra: { apartment: '45' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const part = res.json() as SplitJson;
+    expect(part).toMatchObject({ state: 'assigned', organizationId: org(ctx, 'Heating Networks') });
+    expect(await row(part.appealId)).toMatchObject({ isAnonymous: true, isSecurityReport: true, closedAt: null });
+  });
+
+  it('refuses up front, with its own message, a split whose part would be left unconsidered', async () => {
+    // Not reachable by intake (such an appeal is closed at registration): rows saying otherwise.
+    const a = await file(ctx, '900515301234', pothole(ctx));
+    await t.testDb.db.updateTable('appeal').set({ isAnonymous: true, applicantPersonId: null, applicantAccountId: null, applicantIin: null }).where('id', '=', a.appealId).execute();
+    const res = await split('coordinator', a.appealId, { text: HEATING, categoryId: cat(ctx, 'housing.heating.none') });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'invalid_transition', detail: 'Анонимное обращение, не сообщающее о преступлении или угрозе безопасности, остаётся без рассмотрения: выделить из него часть нельзя.' });
+    expect((await page(ctx, 'coordinator', a.appealId)).splits).toEqual([]);
+  });
+
+  it('starts the part’s state terms at the split; its answer term keeps the original receipt', async () => {
+    const sweep = async () => expect((await runSweep(t.testDb.db, clock, { hooks: workflowHooks(), onError: (e) => { throw e; } })).failed).toBe(0);
+    clock.set(new Date('2026-04-06T05:00:00Z')); // Monday 6 April, 10:00 in Karaganda
+    ctx.sessions.clear();
+    const a = await file(ctx, '900515301234', pothole(ctx, { text: `Яма у дома 21. Кроме того: ${HEATING}` }));
+    await sweep();
+    clock.set(new Date('2026-04-16T05:00:00Z')); // ten days later, Thursday
+    ctx.sessions.clear();
+    const splitAt = clock.now();
+    const routed = (await split('coordinator', a.appealId, { text: HEATING, categoryId: cat(ctx, 'housing.heating.none'), extra: { apartment: '45' } })).json() as SplitJson;
+    const keptRes = await split('coordinator', a.appealId, { text: 'Ещё одна яма у дома 23' });
+    expect(keptRes.statusCode, keptRes.body).toBe(201);
+    const kept = keptRes.json() as SplitJson;
+    expect(routed).toMatchObject({ state: 'assigned', receivedAt: a.receivedAt, dueAt: a.dueAt });
+    expect(kept).toMatchObject({ state: 'registered', receivedAt: a.receivedAt });
+
+    const deadlines = async (id: string) => {
+      const c = (await row(id)).caseId!;
+      return t.testDb.db.selectFrom('workflowDeadline').selectAll().where('caseId', '=', c).orderBy('scope').orderBy('deadlineKey').execute();
+    };
+    const r = await deadlines(routed.appealId);
+    expect(r.find((d) => d.scope === 'case' && d.deadlineKey === 'answer')).toMatchObject({ startedAt: new Date(a.receivedAt), status: 'running' });
+    expect(r.find((d) => d.scope === 'state' && d.deadlineKey === 'registered')).toMatchObject({ startedAt: splitAt, status: 'met' });
+    const k = (await deadlines(kept.appealId)).find((d) => d.scope === 'state' && d.deadlineKey === 'registered')!;
+    expect(k).toMatchObject({ startedAt: splitAt, status: 'running', level: 0 });
+    // Three working days from the split: Friday 17, Monday 20, Tuesday 21 April, 18:00.
+    expect(k.dueAt).toEqual(new Date('2026-04-21T13:00:00Z'));
+
+    // The next sweep does not escalate the part kept at the coordination centre …
+    await sweep();
+    expect(await row(kept.appealId)).toMatchObject({ escalatedAt: null });
+    expect((await deadlines(kept.appealId)).find((d) => d.deadlineKey === 'registered')).toMatchObject({ level: 0, status: 'running' });
+    // … one after its own routing term does.
+    clock.set(new Date('2026-04-22T05:00:00Z'));
+    await sweep();
+    expect((await row(kept.appealId)).escalatedAt).not.toBeNull();
+    expect((await deadlines(kept.appealId)).find((d) => d.deadlineKey === 'registered')).toMatchObject({ level: 1 });
+  });
+
+  it('writes the timeline notes without an assignment audit row, and touches the original', async () => {
+    ctx.sessions.clear();
+    const a = await file(ctx, '900515301234', pothole(ctx));
+    const before = await row(a.appealId);
+    clock.advance(60_000);
+    const res = await split('coordinator', a.appealId, { text: HEATING, categoryId: cat(ctx, 'housing.heating.none') });
+    expect(res.statusCode, res.body).toBe(201);
+    const part = res.json() as SplitJson;
+    const after = await row(a.appealId);
+    expect(after.updatedAt.getTime()).toBe(clock.now().getTime());
+    expect(after.updatedAt.getTime()).toBeGreaterThan(before.updatedAt.getTime());
+    for (const [id, note] of [[a.appealId, '$split'], [part.appealId, '$split_from']] as const) {
+      const caseId = (await row(id)).caseId!;
+      const actions = (await audit(caseId)).map((x) => x.action);
+      expect(actions).not.toContain('workflow.assigned');
+      expect((await audit(caseId)).find((x) => x.action === 'workflow.noted')?.data).toMatchObject({ note });
+      expect((await page(ctx, 'coordinator', id)).timeline.some((e) => e.action === note)).toBe(true);
+    }
+  });
+
+  it('answers an appeal received before the calendar’s first day; reports leave it out of the average', async () => {
+    const a = await file(ctx, '900515301234', pothole(ctx));
+    await ok(ctx, 'executor.roads', a.appealId, 'accept');
+    await sql`update appeal set received_at = '2023-06-01T05:00:00Z', registered_on = '2023-06-01' where id = ${a.appealId}`.execute(t.testDb.db);
+    const res = await act(ctx, 'executor.roads', a.appealId, 'answer', { text: 'Яма заделана', decision: 'granted' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await row(a.appealId)).toMatchObject({ answerWorkingDays: null, answerText: 'Яма заделана' });
+    const rep = await t.app.inject({ url: '/api/appeals/reports/summary?regionCode=350000000&from=2023-06-01&to=2023-06-01', headers: await as(ctx, 'coordinator') });
+    expect(rep.statusCode, rep.body).toBe(200);
+    expect((rep.json() as { totals: { answered: number; averageAnswerWorkingDays: number | null } }).totals).toMatchObject({ answered: 1, averageAnswerWorkingDays: null });
   });
 });

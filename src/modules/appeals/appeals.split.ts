@@ -3,7 +3,7 @@ import { appendAudit } from '../../platform/audit/audit.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { DomainError, invalid } from '../../platform/http/errors.ts';
 import type { Lang } from '../../platform/i18n/i18n.ts';
-import { assignCase } from '../../platform/workflow/cases.ts';
+import { noteCase } from '../../platform/workflow/notes.ts';
 import { findOrganization } from '../directory/directory.service.ts';
 import { assertOrganizationStaff, holdsInRegion } from './appeals.access.ts';
 import type { ResolvedApplicant } from './appeals.applicant.ts';
@@ -24,8 +24,10 @@ import { WORK_STATES } from './appeals.views.ts';
  * one registration path (`registerAppeal` with an origin) as an appeal of its own:
  *
  * - its own slip number; the same applicant, type, place, language and publication consent;
- * - the original's receipt instant and registration day: its legal term counts from the
- *   original receipt;
+ * - a part of a crime or security report is one too (whatever its category), and never public;
+ * - the original's receipt instant and registration day: its legal answer term counts from the
+ *   original receipt, the term of the state it starts in (routing, or work at the organization)
+ *   from the split;
  * - routed by the routing rules for its category and territory, or to the organization given
  *   (another organization than the one holding the original; for the organization's staff, the
  *   one the routing rules name; a coordinator may choose any active one). Routing that lands on
@@ -65,6 +67,14 @@ export async function splitAppeal(trx: Executor, deps: AppealsDeps, ref: AppealR
   const staff: StaffActor = coordinator ? (actor as StaffActor) : await assertOrganizationStaff(trx, actor, a);
   if (a.closedAt || !SPLITTABLE.has(a.state) || a.originalId) throw cannotSplit();
   refuseNul(input);
+  // An anonymous appeal is considered only as a crime or security report (APPC); its part would
+  // be left unconsidered at once. Such an original is closed at registration, so this guards
+  // against data that says otherwise rather than failing half-way through.
+  if (a.isAnonymous && !a.isSecurityReport) {
+    throw new DomainError('invalid_transition', 'an anonymous appeal that is not a crime or security report is left unconsidered; no part can be split off', {
+      status: 409, messageKey: 'appeals:errors.split_anonymous',
+    });
+  }
 
   const categoryId = input.categoryId ?? a.categoryId;
   const category = await findCategory(trx, categoryId);
@@ -100,7 +110,8 @@ export async function splitAppeal(trx: Executor, deps: AppealsDeps, ref: AppealR
     trx, deps,
     {
       type: a.typeCode, categoryId: category.id, text: input.text, territoryCode: a.territoryCode, address: a.address,
-      location: a.lat !== null && a.lon !== null ? { lat: a.lat, lon: a.lon } : null, lang: a.lang as Lang, isPublic: a.isPublic, extra,
+      location: a.lat !== null && a.lon !== null ? { lat: a.lat, lon: a.lon } : null, lang: a.lang as Lang, isPublic: a.isPublic && !a.isSecurityReport, extra,
+      reportsCrimeOrThreat: a.isSecurityReport,
     },
     applicant,
     { channel: a.channel as Receiver['channel'], kind: 'staff', id: staff.staffId, organizationId: staff.organizationId, name: staff.displayName },
@@ -109,17 +120,18 @@ export async function splitAppeal(trx: Executor, deps: AppealsDeps, ref: AppealR
   );
 
   const part = (await repo.findAppeal(trx, a.regionCode, slip.appealId))!;
-  // Timeline entries naming each other. A stale `expectedVersion` of the original is a 409 here,
-  // and the transaction leaves nothing behind.
-  await assignCase(trx, {
+  // Timeline entries naming each other (notes: no state or owner change). A stale
+  // `expectedVersion` of the original is a 409 here, and the transaction leaves nothing behind.
+  await noteCase(trx, {
     regionCode: a.regionCode, caseId: a.caseId, actor, at: now,
     ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
-    note: { action: '$split', input: { appealId: part.id, slipNumber: part.slipNumber, organizationId: part.organizationId } },
+    action: '$split', input: { appealId: part.id, slipNumber: part.slipNumber, organizationId: part.organizationId },
   });
-  await assignCase(trx, {
+  await noteCase(trx, {
     regionCode: part.regionCode, caseId: part.caseId!, actor, at: now,
-    note: { action: '$split_from', input: { appealId: a.id, slipNumber: a.slipNumber } },
+    action: '$split_from', input: { appealId: a.id, slipNumber: a.slipNumber },
   });
+  await repo.updateAppeal(trx, a.regionCode, a.id, { updatedAt: now });
   await appendAudit(trx, {
     regionCode: a.regionCode, actor, action: 'appeal.split', entityType: 'appeal', entityId: a.id, organizationId: a.organizationId,
     data: { splitId: part.id, slipNumber: part.slipNumber, categoryId: category.id, organizationId: part.organizationId, chosen: !!input.organizationId },

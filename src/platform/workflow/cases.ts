@@ -368,8 +368,6 @@ export async function assignCase(
     assigneeId?: string | null;
     expectedVersion?: number;
     comment?: string | null;
-    /** The history entry's bookkeeping action (default `$assign`), e.g. a module's note `$split` with its data. */
-    note?: { action: `$${string}`; input?: Record<string, unknown> };
     actor: Actor;
     at: Date;
   },
@@ -390,7 +388,7 @@ export async function assignCase(
     .returningAll()
     .executeTakeFirst();
   if (!c) throw versionConflict({ id: c0.id, version: c0.version + 1 }, input.expectedVersion ?? c0.version);
-  await historyRow(trx, c, { seq: c.version, action: input.note?.action ?? '$assign', input: input.note?.input, from: c.state, to: c.state, actor: input.actor, at: input.at, comment: input.comment ?? null });
+  await historyRow(trx, c, { seq: c.version, action: '$assign', from: c.state, to: c.state, actor: input.actor, at: input.at, comment: input.comment ?? null });
   await appendAudit(trx, {
     regionCode: c.regionCode,
     actor: input.actor,

@@ -41,6 +41,12 @@ export interface StartCaseInput {
   subjectId: string;
   /** When the matter was received (terms count from it); default `at`. */
   receivedAt?: Date;
+  /**
+   * When the initial state's own term starts; default `receivedAt`. A matter received earlier
+   * but entering the process only now (a part split off an appeal) keeps its case terms from
+   * `receivedAt` while its state terms start now.
+   */
+  stateStartedAt?: Date;
   comment?: string | null;
   actor: Actor;
   at: Date;
@@ -76,6 +82,7 @@ export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartC
   }
   const at = input.at;
   const receivedAt = input.receivedAt ?? at;
+  const stateStartedAt = input.stateStartedAt ?? receivedAt;
   const initial = initialState(def);
 
   // The first action, checked as performAction checks it.
@@ -111,7 +118,8 @@ export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartC
   const stateChanges = state !== initial;
   const terminal = def.states[state]!.kind === 'terminal';
 
-  // Deadlines: terms count from receipt; those the first action ends are written ended.
+  // Deadlines: case terms count from receipt, the initial state's from `stateStartedAt`; those
+  // the first action ends are written ended.
   const cal = await getCalendar(trx, input.regionCode);
   const id = randomUUID();
   const deadlines: DeadlineRow[] = [];
@@ -129,7 +137,7 @@ export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartC
     });
   };
   for (const [key, d] of Object.entries(def.deadlines ?? {})) open('case', key, receivedAt, stateChanges && (terminal || !!d.until?.includes(state)));
-  open('state', initial, receivedAt, stateChanges);
+  open('state', initial, stateStartedAt, stateChanges);
   if (stateChanges && !terminal) open('state', state, at, false);
   const minDue = (scope: Scope) => {
     const due = deadlines.filter((d) => d.scope === scope && d.status === 'running').map((d) => (d.dueAt as Date).getTime());
@@ -157,7 +165,7 @@ export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartC
         .insertInto('workflowCase')
         .values({
           regionCode: input.regionCode, id, definitionId: rec.id, processKey: def.key, definitionVersion: rec.version!, subjectType: input.subjectType, subjectId: input.subjectId,
-          state, stateEnteredAt: stateChanges ? at : receivedAt, version: then ? 2 : 1, organizationId, assigneeId, applicantAccountId: party.applicantAccountId,
+          state, stateEnteredAt: stateChanges ? at : stateStartedAt, version: then ? 2 : 1, organizationId, assigneeId, applicantAccountId: party.applicantAccountId,
           receivedAt, startedAt: at, closedAt: terminal ? at : null, dueAt, stateDueAt, nextDueAt, escalationLevel: 0,
         })
         .returningAll(),

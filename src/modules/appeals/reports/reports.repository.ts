@@ -40,8 +40,10 @@ export interface Counts {
   rated: number;
   ratingSum: number;
   satisfied: number;
-  /** Σ working days from the receipt day to the answer, over `answered`. */
+  /** Σ working days from the receipt day to the answer, over `answerDaysCounted`. */
   answerDays: number;
+  /** The answered with a count of working days (null when the calendar does not cover the span). */
+  answerDaysCounted: number;
 }
 
 export interface SummaryRow extends Counts {
@@ -66,7 +68,8 @@ function cohortWhere(c: Cohort): RawBuilder<boolean> {
  * Escalated, answer time and on time are mirrored on the appeal row in the transaction of the
  * change (migration 0010): `escalated_at` (the first escalation step that reached the
  * coordination centre), `answer_working_days` (calendar.workingDaysBetween from the receipt to
- * the latest answer: an answer at 11:00 does not count its own day) and `answered_on_time` (no
+ * the latest answer: an answer at 11:00 does not count its own day; null when the calendar does
+ * not cover the span, and such answers are left out of the average) and `answered_on_time` (no
  * deemed refusal recorded). The cohort is read from appeal_report_ix alone.
  */
 export function summaryQuery(c: Cohort, interval: Interval): RawBuilder<SummaryRow & { g: number }> {
@@ -85,7 +88,8 @@ export function summaryQuery(c: Cohort, interval: Interval): RawBuilder<SummaryR
         count(a.rating) as rated,
         coalesce(sum(a.rating), 0) as rating_sum,
         count(*) filter (where a.rating >= 4) as satisfied,
-        coalesce(sum(a.answer_working_days) filter (where a.answered_at is not null), 0) as answer_days
+        coalesce(sum(a.answer_working_days) filter (where a.answered_at is not null), 0) as answer_days,
+        count(a.answer_working_days) filter (where a.answered_at is not null) as answer_days_n
       from appeal a
       where ${cohortWhere(c)}
       group by 1, 2
@@ -96,7 +100,8 @@ export function summaryQuery(c: Cohort, interval: Interval): RawBuilder<SummaryR
       coalesce(sum(received), 0)::int as received, coalesce(sum(open), 0)::int as open, coalesce(sum(overdue), 0)::int as overdue, coalesce(sum(escalated), 0)::int as escalated,
       coalesce(sum(reopened), 0)::int as reopened, coalesce(sum(deemed), 0)::int as "deemedRefusals", coalesce(sum(answered), 0)::int as answered,
       coalesce(sum(on_time), 0)::int as "answeredOnTime", coalesce(sum(past_term), 0)::int as "unansweredPastTerm", coalesce(sum(rated), 0)::int as rated,
-      coalesce(sum(rating_sum), 0)::int as "ratingSum", coalesce(sum(satisfied), 0)::int as satisfied, coalesce(sum(answer_days), 0)::float8 as "answerDays"
+      coalesce(sum(rating_sum), 0)::int as "ratingSum", coalesce(sum(satisfied), 0)::int as satisfied, coalesce(sum(answer_days), 0)::float8 as "answerDays",
+      coalesce(sum(answer_days_n), 0)::int as "answerDaysCounted"
     from s2
     group by grouping sets ((org), (bucket), ())`;
 }

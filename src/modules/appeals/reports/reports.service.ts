@@ -52,7 +52,7 @@ export function figuresOf(c: repo.Counts): Figures {
     answeredOnTime: c.answeredOnTime,
     unansweredPastTerm: c.unansweredPastTerm,
     answeredOnTimeShare: share(c.answeredOnTime, c.answered + c.unansweredPastTerm),
-    averageAnswerWorkingDays: mean(c.answerDays, c.answered),
+    averageAnswerWorkingDays: mean(c.answerDays, c.answerDaysCounted),
     rated: c.rated,
     averageRating: mean(c.ratingSum, c.rated),
     satisfiedShare: share(c.satisfied, c.rated),
@@ -61,7 +61,7 @@ export function figuresOf(c: repo.Counts): Figures {
 
 const EMPTY: repo.Counts = {
   received: 0, open: 0, overdue: 0, escalated: 0, reopened: 0, deemedRefusals: 0, answered: 0, answeredOnTime: 0,
-  unansweredPastTerm: 0, rated: 0, ratingSum: 0, satisfied: 0, answerDays: 0,
+  unansweredPastTerm: 0, rated: 0, ratingSum: 0, satisfied: 0, answerDays: 0, answerDaysCounted: 0,
 };
 
 export interface PeriodView {
