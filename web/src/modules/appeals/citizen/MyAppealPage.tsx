@@ -7,6 +7,7 @@ import { AppealFacts } from '../shared/AppealFacts.tsx';
 import { AppealMap } from '../shared/AppealMap.tsx';
 import { AttachmentList } from '../shared/AttachmentList.tsx';
 import { DeadlineText } from '../shared/DeadlineText.tsx';
+import { SplitLinks } from '../shared/SplitLinks.tsx';
 import { useFormat } from '../shared/format.ts';
 import { useAppeal, useCategories } from '../shared/queries.ts';
 import { StatusBadge } from '../shared/StatusBadge.tsx';
@@ -60,6 +61,9 @@ export default function MyAppealPage() {
           </Text>
         )}
       </div>
+
+      {/* The applicant filed both: each appeal links to the other. */}
+      <SplitLinks appeal={a} href={(other) => `/my-appeals/${other}`} />
 
       {a.actions.includes('provide_info') && <ProvideInfoForm appeal={a} question={lastQuestion(a)} />}
 

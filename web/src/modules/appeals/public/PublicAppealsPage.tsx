@@ -79,7 +79,7 @@ export default function PublicAppealsPage() {
         <Title order={2} size="h3" id="map-title" mb="xs">
           {t('public.mapTitle')}
         </Title>
-        {map.error ? <ProblemAlert error={map.error} /> : <AppealMap label={t('public.mapTitle')} points={points} height={360} testId="public-map" />}
+        {map.error ? <ProblemAlert error={map.error} /> : <AppealMap label={t('public.mapTitle')} points={points} height={360} skipTo="list-title" testId="public-map" />}
         <Text size="xs" c="dimmed" mt={4}>
           {map.data ? t('public.mapNote', { shown: f.number(points.length), total: f.number(map.data.total) }) : ''}
         </Text>

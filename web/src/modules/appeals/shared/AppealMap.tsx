@@ -1,6 +1,6 @@
 import 'leaflet/dist/leaflet.css';
 import './map.css';
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef, type MouseEvent } from 'react';
 import { Box, Button, Group, Text } from '@mantine/core';
 import L from 'leaflet';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +15,9 @@ import type { MapPoint } from './types.ts';
  * map: every point is also in a list beside it, and a place can always be given as a territory
  * and an address instead of a pin. Points are SVG circles, so no marker images are fetched.
  * Each point is reachable with Tab, named by its label, and Enter (or Space) opens its popup —
- * with a link to the appeal when the point has one — and moves the focus into it.
+ * with a link to the appeal when the point has one — and moves the focus into it. Since every
+ * point is a tab stop, a "skip the map" link (shown when focused) comes first and moves the focus
+ * past the map: to `skipTo` (the list beside it) or to the end of the map.
  */
 
 export const KARAGANDA: [number, number] = [49.806, 73.085];
@@ -37,11 +39,14 @@ export interface AppealMapProps {
   /** Lets the user place one pin (click or tap; or the button that pins the map's centre). */
   pick?: { value: { lat: number; lon: number } | null; onChange: (p: { lat: number; lon: number } | null) => void };
   onPointClick?: (id: string) => void;
+  /** The id of the element the "skip the map" link moves the focus to (the list beside the map); default: just past the map. */
+  skipTo?: string;
   testId?: string;
 }
 
-export function AppealMap({ label, points = [], center, zoom = 12, height = 280, pick, onPointClick, testId }: AppealMapProps) {
+export function AppealMap({ label, points = [], center, zoom = 12, height = 280, pick, onPointClick, skipTo, testId }: AppealMapProps) {
   const { t } = useTranslation('appealsweb');
+  const endId = `${useId().replace(/:/g, '')}-after-map`;
   const config = useWebConfig();
   const el = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
@@ -126,8 +131,20 @@ export function AppealMap({ label, points = [], center, zoom = 12, height = 280,
     else if (!center && all.length === 1) m.setView(all[0]!, 13);
   }, [key, ready, tileUrl, t]);
 
+  // The target takes the focus without entering the tab order (a hash would become a route change).
+  const skip = (e: MouseEvent<HTMLAnchorElement>) => {
+    e.preventDefault();
+    const target = document.getElementById(skipTo ?? endId);
+    if (!target) return;
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus();
+  };
+
   return (
-    <Box data-testid={testId}>
+    <Box data-testid={testId} className="appeal-map-box">
+      <a className="appeal-map-skip" href={`#${skipTo ?? endId}`} onClick={skip} data-testid="map-skip">
+        {t('map.skip')}
+      </a>
       <div
         ref={el}
         role="region"
@@ -160,6 +177,7 @@ export function AppealMap({ label, points = [], center, zoom = 12, height = 280,
           )}
         </Group>
       )}
+      <span id={endId} tabIndex={-1} className="appeal-map-end" />
     </Box>
   );
 }

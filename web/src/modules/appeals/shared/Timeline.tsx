@@ -31,6 +31,10 @@ function transitionText(t: (k: string, o?: Record<string, unknown>) => string, e
     return rating ? t(`timeline.${e.action}Rated`, { rating }) : t(`timeline.${e.action}`);
   }
   if (e.action === '$assign') return t('timeline.delegate');
+  // Splitting (APPC art. 65): each appeal's entry names the other's slip.
+  if (e.action === '$split' || e.action === '$split_from') {
+    return t(e.action === '$split' ? 'timeline.split' : 'timeline.splitFrom', { slip: typeof e.input.slipNumber === 'string' ? e.input.slipNumber : '—' });
+  }
   return t(`timeline.${e.action}`, { defaultValue: t('timeline.other', { state: t(`state.${e.to}`, { defaultValue: e.to }) }) });
 }
 
@@ -53,7 +57,9 @@ export function useTimelineRows(entries: TimelineEntry[], audience: 'applicant' 
       const showComment = audience === 'staff' || PUBLIC_COMMENT.has(e.action);
       // The system's routing note ("routing rule <id>") means nothing to a reader.
       const comment = e.action === 'route' && e.actorKind !== 'staff' ? null : e.comment;
-      rows.push({ key, at: e.at, text: transitionText(t, e), orgId: NAMES_ORGANIZATION.has(e.action) ? e.organizationId : undefined, comment: showComment ? comment : null, tone: e.action === 'dispute' ? 'warn' : 'normal' });
+      // The split part's entry names the organization the part went to.
+      const orgId = NAMES_ORGANIZATION.has(e.action) ? e.organizationId : e.action === '$split' && typeof e.input.organizationId === 'string' ? e.input.organizationId : undefined;
+      rows.push({ key, at: e.at, text: transitionText(t, e), orgId, comment: showComment ? comment : null, tone: e.action === 'dispute' ? 'warn' : 'normal' });
     } else if (e.kind === 'deadline_changed' && e.key === 'answer' && (e.change.kind === 'extension' || audience === 'staff')) {
       // A pause (information asked of the applicant) moves the term too; the applicant sees the request itself.
       const due = typeof e.change.toDueAt === 'string' ? e.change.toDueAt : null;

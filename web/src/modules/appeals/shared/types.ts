@@ -166,6 +166,9 @@ export interface AppealPage {
   reopenCount: number;
   extensionCount: number;
   deemedRefusalAt: string | null;
+  /** The appeal this one was split from (APPC art. 65), and the parts split from this one. */
+  splitFrom: { id: string; slipNumber: string } | null;
+  splits: { id: string; slipNumber: string; organizationId: string; state: string }[];
   forwardedTo: string | null;
   caseVersion: number;
   escalationLevel: number;

@@ -23,7 +23,7 @@ export type FieldSpec =
       patternMessage?: string;
       inputMode?: 'numeric' | 'text';
     }
-  | { name: string; kind: 'select'; label: string; required?: boolean; options: { value: string; label: string }[]; searchable?: boolean }
+  | { name: string; kind: 'select'; label: string; required?: boolean; description?: string; options: { value: string; label: string }[]; searchable?: boolean; clearable?: boolean }
   | { name: string; kind: 'files'; label: string; description?: string }
   | { name: string; kind: 'checkbox'; label: string; description?: string };
 
@@ -121,7 +121,22 @@ export function ActionForm({ id, title, intro, fields, initial = {}, submitLabel
               return <Checkbox key={f.name} {...common} description={f.description} checked={values[f.name] === '1'} onChange={(e) => set(f.name, e.currentTarget.checked ? '1' : '')} />;
             }
             if (f.kind === 'select') {
-              return <Select key={f.name} {...common} required={f.required} data={f.options} searchable={f.searchable} value={values[f.name] ?? null} onChange={(v) => set(f.name, v ?? '')} comboboxProps={{ withinPortal: true }} />;
+              return (
+                <Select
+                  key={f.name}
+                  {...common}
+                  required={f.required}
+                  description={f.description}
+                  data={f.options}
+                  searchable={f.searchable}
+                  clearable={f.clearable}
+                  // The form moves the focus to a field the server named: an open list would cover the message under it.
+                  openOnFocus={false}
+                  value={values[f.name] || null}
+                  onChange={(v) => set(f.name, v ?? '')}
+                  comboboxProps={{ withinPortal: true }}
+                />
+              );
             }
             return (
               <FileInput

@@ -2,22 +2,36 @@ import { useRef, useState } from 'react';
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../../../ui/ErrorDisplay.tsx';
+import { useSession } from '../../../ui/session.ts';
+import { categoryOptions } from './adminApi.ts';
 import { ActionForm, type FieldSpec } from './ActionForm.tsx';
 import { localized } from './format.ts';
 import { Section } from './parts.tsx';
-import type { AppealPage } from '../shared/types.ts';
-import { useAppealAction, useOrganizations, useStaff } from './staffApi.ts';
+import type { AppealPage, Localized } from '../shared/types.ts';
+import { useAppealAction, useCategories, useOrganizations, useStaff } from './staffApi.ts';
 
 /**
  * What the viewer may do with the appeal now. The server lists the actions open to this user
  * (`actions` of the page); the screen offers exactly those, plus "propose forwarding", which an
  * organization does by returning the appeal to the coordination centre with the body it
- * proposes (the coordination centre forwards: APPC art. 65).
+ * proposes (the coordination centre forwards: APPC art. 65), and "split the part outside our
+ * competence" (APPC art. 65: a new appeal), which the page's `actions` do not list: offered on an
+ * appeal under consideration to its organization's staff and to a coordinator, as the server
+ * allows (appeals.split.ts); the server still decides.
  */
 
-type Kind = 'request_info' | 'answer' | 'return' | 'propose' | 'extend' | 'delegate' | 'reassign' | 'route' | 'forward';
-const ORDER: Kind[] = ['answer', 'request_info', 'return', 'propose', 'extend', 'delegate', 'reassign', 'route', 'forward'];
+type Kind = 'request_info' | 'answer' | 'return' | 'propose' | 'split' | 'extend' | 'delegate' | 'reassign' | 'route' | 'forward';
+const ORDER: Kind[] = ['answer', 'request_info', 'return', 'propose', 'split', 'extend', 'delegate', 'reassign', 'route', 'forward'];
+/** The states in which a part may be split off (appeals.views.ts WORK_STATES). */
+const SPLITTABLE = new Set(['registered', 'assigned', 'in_progress', 'awaiting_applicant', 'reopened']);
 const DECISIONS = ['granted', 'partly_granted', 'refused', 'explained'] as const;
+
+/** What `POST /api/appeals/:id/split` answers: the new appeal's slip. */
+interface SplitSlip {
+  appealId: string;
+  slipNumber: string;
+  organizationName: Localized | null;
+}
 
 export function AppealActions({ appeal }: { appeal: AppealPage }) {
   const { t } = useTranslation('appealsstaff');
@@ -25,11 +39,15 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
   const [done, setDone] = useState<string | null>(null);
   const doneRef = useRef<HTMLDivElement>(null);
   const action = useAppealAction(appeal);
-  const needsOrgs = open === 'reassign' || open === 'route';
+  const { me } = useSession();
+  const needsOrgs = open === 'reassign' || open === 'route' || open === 'split';
   const orgs = useOrganizations(needsOrgs ? appeal.regionCode : undefined);
   const staff = useStaff(open === 'delegate' ? appeal.organization.id : undefined);
+  const categories = useCategories(open === 'split' ? appeal.regionCode : undefined);
 
-  const can = (a: string) => appeal.actions.includes(a);
+  const canSplit =
+    !appeal.closedAt && SPLITTABLE.has(appeal.state) && (appeal.access === 'organization' || (appeal.access === 'coordination' && !!me?.roles.some((r) => r.role === 'coordinator')));
+  const can = (a: string) => (a === 'split' ? canSplit : appeal.actions.includes(a));
   const available = new Set<Kind | 'accept'>();
   if (can('accept')) available.add('accept');
   for (const k of ORDER) if (k === 'propose' ? can('return') : can(k)) available.add(k);
@@ -84,6 +102,20 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
       submit: t('action.proposeSubmit'),
       aliases: { comment: 'reason' },
       send: (v) => run('return', { reason: t('action.proposeReason', { recipient: v.recipient!.trim(), reason: v.reason!.trim() }) }, t('done.propose')),
+    },
+    split: {
+      title: t('action.split'),
+      intro: t('action.splitIntro'),
+      fields: [
+        { name: 'text', kind: 'textarea', label: t('form.splitText'), required: true, maxLength: 10000 },
+        { name: 'categoryId', kind: 'select', label: t('form.splitCategory'), description: t('form.splitCategoryHint'), searchable: true, clearable: true, options: categoryOptions(categories.data?.items ?? [], { activeOnly: true }) },
+        { name: 'organizationId', kind: 'select', label: t('form.splitOrganization'), description: t('form.splitOrganizationHint'), searchable: true, clearable: true, options: orgOptions },
+      ],
+      submit: t('action.splitSubmit'),
+      send: async (v) => {
+        const slip = (await action.mutateAsync({ path: 'split', body: { text: v.text, categoryId: v.categoryId || null, organizationId: v.organizationId || null } })) as unknown as SplitSlip;
+        finish(t('done.split', { slip: slip.slipNumber, organization: localized(slip.organizationName) }));
+      },
     },
     extend: {
       title: t('action.extend'),

@@ -4,8 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Loading, ProblemAlert } from '../../../ui/ErrorDisplay.tsx';
 import { usePageTitle } from '../../../ui/page.ts';
+import { useSession, type Me } from '../../../ui/session.ts';
 import { AppealMap } from '../shared/AppealMap.tsx';
 import { AttachmentList } from '../shared/AttachmentList.tsx';
+import { SplitLinks } from '../shared/SplitLinks.tsx';
 import { Timeline } from '../shared/Timeline.tsx';
 import type { AppealPage as Appeal } from '../shared/types.ts';
 import { AppealActions } from './AppealActions.tsx';
@@ -71,6 +73,18 @@ function Applicant({ appeal }: { appeal: Appeal }) {
 }
 
 /**
+ * Where a linked appeal's slip leads: the coordination centre opens any appeal of the region;
+ * an organization's staff open a part that went to an organization they are executor or head
+ * of (the original's organization is not in the page: its slip is shown as text).
+ */
+function linkedHref(appeal: Appeal, me: Me | null) {
+  return (id: string, organizationId: string | null): string | null => {
+    const mayOpen = appeal.access === 'coordination' || (!!organizationId && !!me?.roles.some((r) => (r.role === 'executor' || r.role === 'head') && r.organizationId === organizationId));
+    return mayOpen ? `/work/appeals/${id}` : null;
+  };
+}
+
+/**
  * The appeal as staff see it: the applicant's own words, their files, where it is, the term
  * and its time left, the history, and the actions open to this user now.
  */
@@ -78,6 +92,7 @@ export default function AppealPage() {
   const { t } = useTranslation('appealsstaff');
   const { id = '' } = useParams();
   const q = useAppeal(id);
+  const { me } = useSession();
   const a = q.data;
   usePageTitle(a ? t('appeal.title', { slip: a.slipNumber }) : t('appeal.loading'));
 
@@ -126,6 +141,7 @@ export default function AppealPage() {
                 </Box>
               )}
             </Section>
+            <SplitLinks appeal={a} href={linkedHref(a, me)} />
             {a.answer && (
               <Section id="answer-title" title={t('appeal.answer')}>
                 <Text size="sm" c="dimmed" mb={4}>
