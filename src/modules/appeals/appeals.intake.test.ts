@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, fixedClock, type TestApp } from '../../../test/app.ts';
 import type { TestClock } from '../../platform/clock.ts';
@@ -67,6 +68,20 @@ describe('the slip', () => {
     expect(astana.statusCode, astana.body).toBe(201);
     const slip = await file(ctx, '900515301234', { type: 'statement', categoryId: astana.json().id, text: 'Яма на проспекте Туран', territoryCode: '710000000' });
     expect(slip.slipNumber).toBe('AST-2026-000001');
+  });
+
+  it('takes a changed region prefix at the next registration (appeal_region is revision-checked)', async () => {
+    const astanaRoads = (await t.testDb.db.selectFrom('appealCategory').select('id').where('regionCode', '=', '710000000').where('code', '=', 'roads').executeTakeFirstOrThrow()).id;
+    const astana = { type: 'statement', categoryId: astanaRoads, text: 'Яма на проспекте Туран', territoryCode: '710000000' };
+    expect((await file(ctx, '900515301234', astana)).slipNumber).toMatch(/^AST-2026-/); // the prefix is cached now
+    const prefix = (p: string) => sql`update appeal_region set slip_prefix = ${p} where region_code = '710000000'`.execute(t.testDb.db);
+    await prefix('NQS'); // plain SQL, as another process or an operator would
+    try {
+      expect((await file(ctx, '900515301234', astana)).slipNumber).toMatch(/^NQS-2026-\d{6}$/);
+    } finally {
+      await prefix('AST');
+    }
+    expect((await file(ctx, '900515301234', astana)).slipNumber).toMatch(/^AST-2026-/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { ReferenceCache } from '../../platform/db/revision.ts';
 import type { Appeal, AppealAttachment } from '../../platform/db/schema.generated.ts';
 import type { WorkflowCase } from '../../platform/workflow/hooks.ts';
 
@@ -97,17 +98,16 @@ export async function syncFromCaseRow(trx: Executor, regionCode: string, appealI
     where c.region_code = ${regionCode} and c.id = ${caseId} and a.region_code = ${regionCode} and a.id = ${appealId}`.execute(trx);
 }
 
-const prefixes = new Map<string, string>();
+// Slip prefixes change with the KATO classifier only, but a change must reach every process:
+// appeal_region is revision-checked (migration 0011), so they live in a reference cache.
+const prefixes = new ReferenceCache(1_000);
 
-/** The slip prefix of a region (`KRG`); cached, the table changes with the KATO classifier only. */
+/** The slip prefix of a region (`KRG`); cached against the reference revision (platform/db/revision.ts). */
 export async function slipPrefix(db: Executor, regionCode: string): Promise<string> {
-  let p = prefixes.get(regionCode);
-  if (!p) {
+  return (await prefixes.get(db, `slipPrefix:${regionCode}`, async () => {
     const row = await db.selectFrom('appealRegion').select('slipPrefix').where('regionCode', '=', regionCode).executeTakeFirst();
-    p = row?.slipPrefix ?? `R${regionCode.slice(0, 2)}`;
-    prefixes.set(regionCode, p);
-  }
-  return p;
+    return row?.slipPrefix ?? `R${regionCode.slice(0, 2)}`;
+  }))!;
 }
 
 /** The next slip sequence value of a region and year (a PostgreSQL sequence, created on first use). */
