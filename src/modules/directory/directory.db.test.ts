@@ -3,6 +3,7 @@ import type { Actor, StaffActor } from '../../platform/auth/actor.ts';
 import { verifyAudit } from '../../platform/audit/audit.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { createTestDb, type TestDb } from '../../../test/db.ts';
+import { organization as cachedOrganization } from '../appeals/appeals.reference.ts';
 import { seedDirectoryDemo, type DemoAccount } from './demo.ts';
 import { assertRole, canSeePersonalData, hasRole } from './directory.access.ts';
 import { resolveActor } from './directory.actor.ts';
@@ -289,6 +290,30 @@ describe('organizations: writes', () => {
     expect(await refusal(tx((trx) => updateOrganization(trx, karaganda.id, { isActive: false }, admin, now)))).toMatchObject({
       messageKey: 'directory:organization_has_children',
     });
+  });
+
+  it('lets the rest of the writing transaction read its own writes through the reference cache', async () => {
+    const housing = await org('жилищно-коммунального');
+    const admin = await actorOf('admin');
+    const rollback = new Error('rollback: leave the directory as it was');
+    await expect(
+      tx(async (trx) => {
+        const created = await createOrganization(
+          trx,
+          { parentId: housing.id, bin: buildBin(24, 5, 4, 0, 778), kind: 'state_enterprise', territoryCode: '352400000', name: { kk: 'Су арнасы', ru: 'Водоканал', en: 'Water Channel' } },
+          admin,
+          now,
+        );
+        // Cached under the revision the creation gave this transaction.
+        expect((await cachedOrganization(trx, created.id))?.name.en).toBe('Water Channel');
+        await updateOrganization(trx, created.id, { name: { en: 'Temirtau Water Channel' } }, admin, now);
+        expect((await cachedOrganization(trx, created.id))?.name.en).toBe('Temirtau Water Channel');
+        await updateOrganization(trx, housing.id, { name: { en: 'Housing Department' } }, admin, now);
+        expect((await cachedOrganization(trx, housing.id))?.name.en).toBe('Housing Department');
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+    expect((await cachedOrganization(t.db, housing.id))?.name).toEqual(housing.name);
   });
 });
 

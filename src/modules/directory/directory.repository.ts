@@ -1,5 +1,6 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { forgetRevisions } from '../../platform/db/revision.ts';
 
 /** SQL for territories and organizations. No rules here: the services decide, this reads and writes. */
 
@@ -96,6 +97,7 @@ export async function territoryChain(db: Executor, code: string): Promise<Territ
 
 export async function insertTerritory(db: Executor, t: Omit<TerritoryRow, 'validTo'> & { validTo?: string | null }): Promise<void> {
   await db.insertInto('territory').values({ ...t, validTo: t.validTo ?? null }).execute();
+  forgetRevisions(db); // territories are reference data (migration 0011): the rest of the transaction reads this write
 }
 
 // ----------------------------------------------------------------------------------------
@@ -188,6 +190,7 @@ export async function insertOrganization(db: Executor, o: NewOrganization): Prom
     .insertInto('organization')
     .values({ ...o, updatedAt: o.createdAt })
     .execute();
+  forgetRevisions(db); // organizations are reference data (migration 0011): the rest of the transaction reads this write
 }
 
 export async function updateOrganizationRow(
@@ -197,6 +200,7 @@ export async function updateOrganizationRow(
   now: Date,
 ): Promise<void> {
   await db.updateTable('organization').set({ ...patch, updatedAt: now }).where('id', '=', id).execute();
+  forgetRevisions(db); // see insertOrganization
 }
 
 /**
@@ -212,6 +216,7 @@ export async function moveOrganization(db: Executor, id: string, newParentId: st
            parent_id = case when id = ${id}::uuid then ${newParentId}::uuid else parent_id end,
            updated_at = ${now}
      where path @> array[${id}]::uuid[]`.execute(db);
+  forgetRevisions(db); // see insertOrganization
 }
 
 /** Staff and grants carry their organization's region for Citus; they follow a change of it. */
