@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/db.ts';
-import { defineJob, enqueue, ensureQueues, startJobs, type Jobs } from './jobs.ts';
+import type { Executor } from '../db/database.ts';
+import { revisions } from '../db/revision.ts';
+import { defineJob, enqueue, enqueueMany, ensureQueues, startJobs, type Jobs } from './jobs.ts';
 
 const ping = defineJob<{ caseId: string }>('test.ping');
 const later = defineJob<{ n: number }>('test.later', { retryLimit: 0 });
@@ -59,6 +61,34 @@ describe('enqueue in the caller transaction', () => {
     const rows = await jobRows('test.later');
     expect(rows).toHaveLength(1);
     expect(new Date(rows[0]!.startAfter).toISOString()).toBe(at.toISOString());
+  });
+});
+
+describe('enqueueMany', () => {
+  const batch = defineJob<{ n: number }>('test.batch');
+
+  // A transaction that has read its revisions: the process memoizes the queue as known there.
+  const inTransaction = (fn: (trx: Executor) => Promise<void>) =>
+    t.db.transaction().execute(async (trx) => {
+      await revisions(trx);
+      await fn(trx);
+    });
+
+  // Jobs of one transaction share created_on: compare their payloads as a set.
+  const batchNumbers = async () => (await jobRows('test.batch')).map((r) => (r.data as { n: number }).n).sort((a, b) => a - b);
+
+  it('never loses jobs when a queue known to the process has since been deleted', async () => {
+    await inTransaction((trx) => enqueueMany(trx, batch, [{ n: 1 }, { n: 2 }]));
+    await inTransaction((trx) => enqueueMany(trx, batch, [{ n: 3 }, { n: 4 }])); // the bulk path: one INSERT
+    expect(await batchNumbers()).toEqual([1, 2, 3, 4]);
+
+    // Another process (or an operator) drops the queue: pg-boss's deleteQueue needs it empty.
+    await sql`delete from pgboss.job where name = ${'test.batch'}`.execute(t.db);
+    await sql`select pgboss.delete_queue(${'test.batch'})`.execute(t.db);
+    await inTransaction((trx) => enqueueMany(trx, batch, [{ n: 5 }, { n: 6 }, { n: 7 }]));
+    expect(await batchNumbers()).toEqual([5, 6, 7]);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pgboss.queue where name = ${'test.batch'}`.execute(t.db);
+    expect(rows[0]!.n).toBe(1);
   });
 });
 

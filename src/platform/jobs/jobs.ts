@@ -152,17 +152,43 @@ const knownQueues = new Set<string>();
 
 /**
  * Several jobs of one queue in one INSERT (pg-boss `insert`), in the caller's transaction; no
- * per-job options. pg-boss's bulk insert returns no ids and silently inserts nothing into a
- * missing queue, so until this process has seen the queue work the jobs go one by one through
- * `enqueue` (which creates a missing queue).
+ * per-job options. Until this process has seen the queue work the jobs go one by one through
+ * `enqueue` (which creates a missing queue). pg-boss 10's bulk insert has no RETURNING (it
+ * always returns null) and joins pgboss.queue, so a queue dropped since is a silent no-op: the
+ * inserted row count is checked instead, and a missing queue is created and the insert retried.
+ * Fewer rows with the queue present means its policy (short/singleton/stately) held some back,
+ * as `enqueue` returning undefined does.
  */
 export async function enqueueMany<J extends JobDefinition>(trx: Executor, job: J, data: readonly JobData<J>[]): Promise<void> {
   const known = data.length > 1 ? knownRevisions(trx) : undefined;
-  if (known && knownQueues.has(`${(await known).database}|${job.name}`)) {
-    await sender.insert(data.map((d) => ({ name: job.name, data: d as object })), { db: jobDb(trx) });
+  const key = known ? `${(await known).database}|${job.name}` : undefined;
+  if (!key || !knownQueues.has(key)) {
+    for (const d of data) await enqueue(trx, job, d);
     return;
   }
-  for (const d of data) await enqueue(trx, job, d);
+  const jobs = data.map((d) => ({ name: job.name, data: d as object }));
+  if ((await insertCounted(trx, jobs)) === data.length) return;
+  const { rows } = await jobDb(trx).executeSql(`select 1 from ${JOB_SCHEMA}.queue where name = $1`, [job.name]);
+  if (rows.length) return;
+  knownQueues.delete(key);
+  await ensureQueues(trx, [job]);
+  if ((await insertCounted(trx, jobs)) === 0) throw new Error(`jobs: no job of ${job.name} was inserted after creating its queue`);
+}
+
+/** pg-boss `insert` through the caller's executor; the number of rows the INSERT wrote. */
+async function insertCounted(trx: Executor, jobs: PgBoss.JobInsert[]): Promise<number> {
+  const raw = trx.withoutPlugins();
+  let inserted = 0;
+  await sender.insert(jobs, {
+    db: {
+      async executeSql(text: string, values: unknown[] = []) {
+        const res = await raw.executeQuery(CompiledQuery.raw(text, values));
+        inserted = Number(res.numAffectedRows ?? 0n);
+        return { rows: res.rows as unknown[] as Record<string, unknown>[] };
+      },
+    },
+  });
+  return inserted;
 }
 
 export type JobHandler<Data> = (data: Data, job: { id: string; name: string }) => Promise<void>;
