@@ -45,8 +45,12 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
   const staff = useStaff(open === 'delegate' ? appeal.organization.id : undefined);
   const categories = useCategories(open === 'split' ? appeal.regionCode : undefined);
 
+  // An anonymous appeal is considered only as a crime or security report: nothing else of it is split.
   const canSplit =
-    !appeal.closedAt && SPLITTABLE.has(appeal.state) && (appeal.access === 'organization' || (appeal.access === 'coordination' && !!me?.roles.some((r) => r.role === 'coordinator')));
+    !appeal.closedAt &&
+    SPLITTABLE.has(appeal.state) &&
+    (!appeal.isAnonymous || appeal.isSecurityReport) &&
+    (appeal.access === 'organization' || (appeal.access === 'coordination' && !!me?.roles.some((r) => r.role === 'coordinator')));
   const can = (a: string) => (a === 'split' ? canSplit : appeal.actions.includes(a));
   const available = new Set<Kind | 'accept'>();
   if (can('accept')) available.add('accept');
