@@ -60,7 +60,10 @@ async function cases(db: Db): Promise<Case[]> {
   // listAppealsForApi (appeals.queries.ts), as Open311 GET requests.json asks: a region and a 7-day window.
   const to = new Date(now.getTime() - 20 * 86_400_000);
   const from = new Date(to.getTime() - 7 * 86_400_000);
-  const open311 = compile(sql`select a.*, a.extra::text as extra_text from appeal a where a.region_code = ${region} and a.is_security_report = false
+  const open311 = compile(sql`select a.id, a.region_code, a.slip_number, a.type_code, a.category_id, a.state, a.organization_id, a.received_at,
+    a.updated_at, a.due_at, a.territory_code, a.is_public, case when a.is_public then a.text end as text,
+    case when a.is_public then a.answer_text end as answer_text, case when a.is_public then a.lat end as lat,
+    case when a.is_public then a.lon end as lon from appeal a where a.region_code = ${region} and a.is_security_report = false
     and a.received_at >= ${from} and a.received_at <= ${to} order by a.received_at desc, a.id limit 1000`);
 
   const sweepAt = new Date(now.getTime() + 2 * 86_400_000);

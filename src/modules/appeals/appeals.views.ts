@@ -120,7 +120,16 @@ export interface PublicAppealView {
   isPublic: boolean;
 }
 
-export function publicView(a: AppealRow): PublicAppealView {
+/**
+ * The columns the public view is built from (`listAppealsForApi` reads these only). `text`,
+ * `answerText`, `lat` and `lon` come back null unless the appeal is public.
+ */
+export type PublicAppealRow = Pick<
+  AppealRow,
+  'id' | 'regionCode' | 'slipNumber' | 'typeCode' | 'categoryId' | 'state' | 'organizationId' | 'receivedAt' | 'updatedAt' | 'dueAt' | 'territoryCode' | 'isPublic' | 'lat' | 'lon' | 'answerText'
+> & { text: string | null };
+
+export function publicView(a: PublicAppealRow): PublicAppealView {
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
     id: a.id,

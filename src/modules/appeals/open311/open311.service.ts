@@ -394,17 +394,32 @@ function names(db: Executor, lang: Lang): Names {
 
 function truncate(s: string | null, max: number): string | null {
   if (s === null) return null;
+  // Code points never outnumber UTF-16 units: a short string needs no array of its code points.
+  if (s.length <= max) return s;
   const cp = [...s];
   return cp.length <= max ? s : `${cp.slice(0, max - 1).join('')}…`;
 }
 
-async function requestOf(v: PublicAppealView, byId: Map<string, CategoryView>, names: Names, lang: Lang): Promise<Open311Request> {
+/** The status note of each state in `lang`, translated once per response (not per request of up to 1,000). */
+function statusNotes(lang: Lang): (state: string) => string {
+  const notes = new Map<string, string>();
+  return (state) => {
+    let note = notes.get(state);
+    if (note === undefined) {
+      note = t(lang, `open311:status.${state}`);
+      if (note.startsWith('status.')) note = t(lang, 'open311:status.other');
+      notes.set(state, note);
+    }
+    return note;
+  };
+}
+
+async function requestOf(v: PublicAppealView, byId: Map<string, CategoryView>, names: Names, lang: Lang, note: (state: string) => string): Promise<Open311Request> {
   const c = byId.get(v.categoryId);
-  const note = t(lang, `open311:status.${v.state}`);
   return {
     service_request_id: v.slipNumber,
     status: v.status,
-    status_notes: note.startsWith('status.') ? t(lang, 'open311:status.other') : note,
+    status_notes: note(v.state),
     service_name: c?.name[lang] ?? null,
     service_code: c?.code ?? v.categoryId,
     description: truncate(v.text, 4000),
@@ -447,8 +462,9 @@ export async function listRequests(db: Executor, regionCode: string, f: Requests
     const { from, to } = dateWindow(f, now);
     rows = await listAppealsForApi(db, { regionCode, categoryIds, statuses: statuses as ('open' | 'closed')[], from, to, limit: MAX_ROWS });
   }
+  const note = statusNotes(lang);
   const out: Open311Request[] = [];
-  for (const v of rows) out.push(await requestOf(v, byId, lookup, lang));
+  for (const v of rows) out.push(await requestOf(v, byId, lookup, lang, note));
   return out;
 }
 
