@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/database.ts';
 import type { Lang } from '../../platform/i18n/i18n.ts';
 import { assignCase, performAction } from '../../platform/workflow/cases.ts';
-import type { EffectHandler, HookRegistry, WorkflowHooks, WorkflowNotice } from '../../platform/workflow/hooks.ts';
+import type { EffectHandler, HookRegistry, SweepBatch, WorkflowHooks, WorkflowNotice } from '../../platform/workflow/hooks.ts';
 import { t } from '../../platform/i18n/i18n.ts';
 import * as repo from './appeals.repository.ts';
 import { localTime, notifyApplicant, notifyStaff, organizationName, staffAccounts } from './appeals.notices.ts';
@@ -107,7 +107,7 @@ const effects: Record<string, EffectHandler> = {
     if (a.deemedRefusalAt) return;
     // An answer given before (a reopened appeal past its reconsideration term) is no longer on time.
     await repo.updateAppeal(ctx.trx, a.regionCode, a.id, { deemedRefusalAt: ctx.at, ...(a.answeredAt ? { answeredOnTime: false } : {}), updatedAt: ctx.at });
-    await notifyApplicant(ctx.trx, a, 'deemed_refusal', {}, ctx.at, 'deemed_refusal');
+    await notifyApplicant(ctx.trx, a, 'deemed_refusal', {}, ctx.at, 'deemed_refusal', ctx.batch);
   },
 
   // The confirmation window passed in silence: the appeal closes as answered.
@@ -122,15 +122,15 @@ const effects: Record<string, EffectHandler> = {
 const NOTICE_TEMPLATE: Record<string, string> = { reminder: 'staff_reminder', breach: 'staff_breach', after_breach: 'staff_escalation' };
 
 /** Escalation notices of the sweep: resolve the people behind the recipient and write their notices. */
-async function onNotice(trx: Executor, n: WorkflowNotice): Promise<void> {
+async function onNotice(trx: Executor, n: WorkflowNotice, _c: unknown, batch?: SweepBatch): Promise<void> {
   const subjectId = String(n.data.subjectId ?? '');
   const a = await repo.findAppeal(trx, n.regionCode, subjectId);
   if (!a) return;
   // "Escalated" (reports): the first step that reached the coordination centre, mirrored on the appeal.
   if (n.recipient === 'coordinator' && !a.escalatedAt) await repo.updateAppeal(trx, a.regionCode, a.id, { escalatedAt: n.createdAt, updatedAt: n.createdAt });
-  const to = await staffAccounts(trx, n.organizationId, n.recipient, n.assigneeId);
+  const to = await staffAccounts(trx, n.organizationId, n.recipient, n.assigneeId, batch);
   const template = NOTICE_TEMPLATE[n.kind] ?? 'staff_reminder';
-  await notifyStaff(trx, { ...a, dueAt: new Date(String(n.data.dueAt)) }, to, template, { level: n.level }, n.createdAt, `wf:${n.id}`);
+  await notifyStaff(trx, { ...a, dueAt: new Date(String(n.data.dueAt)) }, to, template, { level: n.level }, n.createdAt, `wf:${n.id}`, batch);
 }
 
 const hooks: WorkflowHooks = { effects, onNotice };

@@ -2,11 +2,12 @@ import type { Role, StaffActor } from '../../platform/auth/actor.ts';
 import { formatLocal } from '../../platform/calendar/calendar.time.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { isLang, type Lang } from '../../platform/i18n/i18n.ts';
-import { enqueueNotice, type Channel } from '../../platform/notify/notify.ts';
+import { enqueueDeliveryJobs, enqueueNotice, type Channel, type DeliveryJob } from '../../platform/notify/notify.ts';
+import type { SweepBatch } from '../../platform/workflow/hooks.ts';
 import { resolveActor } from '../directory/directory.actor.ts';
 import { findOrganization } from '../directory/directory.service.ts';
 import { findPersonById } from '../directory/people.service.ts';
-import { getStaff, listStaff } from '../directory/staff.service.ts';
+import { activeStaffAccount, activeStaffAccounts } from '../directory/staff.service.ts';
 import { findCoordinationOrganization } from './appeals.access.ts';
 import type { AppealRow } from './appeals.repository.ts';
 
@@ -41,6 +42,7 @@ export async function notifyApplicant(
   params: Record<string, string | number>,
   now: Date,
   dedupe: string,
+  batch?: SweepBatch,
 ): Promise<void> {
   const channels: Channel[] = [];
   if (a.applicantAccountId) channels.push('inbox');
@@ -60,12 +62,23 @@ export async function notifyApplicant(
       dedupeKey: `appeal:${a.id}:${dedupe}`,
     },
     now,
+    deferTo(batch),
   );
 }
 
-// The directory lists staff to a staff member of the same organization tree; notices are
-// resolved on the module's own authority, as a reader placed in the organization concerned.
-// (A directory service "staff holding a role in an organization" would make this unnecessary.)
+/** In the sweep, the delivery jobs of a chunk's notices go in one statement at the chunk's end. */
+function deferTo(batch: SweepBatch | undefined): { deferJobs?: (jobs: DeliveryJob[]) => void } {
+  if (!batch) return {};
+  return { deferJobs: (jobs) => jobs.forEach((j) => batch.collect('notify.deliver', j, enqueueDeliveryJobs)) };
+}
+
+/** `load` once per sweep chunk when there is one (lookups that do not change within a sweep). */
+function once<T>(batch: SweepBatch | undefined, key: string, load: () => Promise<T>): Promise<T> {
+  return batch ? batch.memo(key, load) : load();
+}
+
+// Reads the directory's staff views on the module's own authority, as a reader placed in the
+// organization concerned (the demo data uses it).
 export function readerIn(organizationId: string): StaffActor {
   return {
     kind: 'staff',
@@ -80,27 +93,25 @@ export function readerIn(organizationId: string): StaffActor {
   };
 }
 
-/** Accounts of active staff of an organization holding `role`; for `assignee`, that staff member. */
-export async function staffAccounts(db: Executor, organizationId: string, recipient: Role | 'assignee', assigneeId: string | null): Promise<string[]> {
-  const reader = readerIn(organizationId);
+/**
+ * Accounts of active staff of an organization holding `role`; for `assignee`, that staff member
+ * (none assigned: the heads); for `coordinator`, the coordinators of the region's coordination
+ * centre. Plain queries (no paging count); in the sweep, once per chunk per organization and role.
+ */
+export async function staffAccounts(db: Executor, organizationId: string, recipient: Role | 'assignee', assigneeId: string | null, batch?: SweepBatch): Promise<string[]> {
   if (recipient === 'assignee') {
-    if (!assigneeId) return staffAccounts(db, organizationId, 'head', null);
-    try {
-      const s = await getStaff(db, assigneeId, reader);
-      return s.isActive ? [s.accountId] : [];
-    } catch {
-      return [];
+    if (!assigneeId) return staffAccounts(db, organizationId, 'head', null, batch);
+    const account = await once(batch, `staff:${assigneeId}`, () => activeStaffAccount(db, assigneeId));
+    return account ? [account] : [];
+  }
+  return once(batch, `staff:${organizationId}:${recipient}`, async () => {
+    if (recipient === 'coordinator') {
+      const region = (await findOrganization(db, organizationId))?.regionCode;
+      const cc = region ? await findCoordinationOrganization(db, region) : undefined;
+      return cc ? activeStaffAccounts(db, cc.id, 'coordinator', 50) : [];
     }
-  }
-  if (recipient === 'coordinator') {
-    const region = (await findOrganization(db, organizationId))?.regionCode;
-    const cc = region ? await findCoordinationOrganization(db, region) : undefined;
-    if (!cc) return [];
-    const page = await listStaff(db, { organizationId: cc.id, role: 'coordinator', isActive: true, limit: 50 }, readerIn(cc.id));
-    return page.items.map((s) => s.accountId);
-  }
-  const page = await listStaff(db, { organizationId, role: recipient, isActive: true, limit: 50 }, reader);
-  return page.items.map((s) => s.accountId);
+    return activeStaffAccounts(db, organizationId, recipient, 50);
+  });
 }
 
 /**
@@ -120,13 +131,17 @@ export async function notifyStaff(
   params: Record<string, string | number>,
   now: Date,
   dedupe: string,
+  batch?: SweepBatch,
 ): Promise<void> {
   const actorOf = resolveActor(trx);
+  const urgent = STAFF_EMAIL.has(template) || STAFF_SMS.has(template);
   for (const accountId of new Set(accounts)) {
-    const who = await actorOf(accountId, 'ru');
-    const lang: Lang = who?.locale ?? 'ru';
-    const urgent = STAFF_EMAIL.has(template) || STAFF_SMS.has(template);
-    const person = urgent && who?.kind === 'staff' && who.personId ? await findPersonById(trx, who.personId) : undefined;
+    // The language and (for urgent notices) the contacts of the account; once per sweep chunk.
+    const { lang, person } = await once(batch, `account:${accountId}:${urgent}`, async () => {
+      const who = await actorOf(accountId, 'ru');
+      const person = urgent && who?.kind === 'staff' && who.personId ? await findPersonById(trx, who.personId) : undefined;
+      return { lang: (who?.locale ?? 'ru') as Lang, person: person ? { email: person.email, phone: person.phone } : undefined };
+    });
     await enqueueNotice(
       trx,
       {
@@ -140,6 +155,7 @@ export async function notifyStaff(
         dedupeKey: `appeal:${a.id}:${dedupe}:${accountId}`,
       },
       now,
+      deferTo(batch),
     );
   }
 }

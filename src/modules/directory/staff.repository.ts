@@ -105,6 +105,29 @@ export async function listStaff(db: Executor, f: StaffFilter, page: Paging): Pro
   return { rows, total: Number(count.n) };
 }
 
+/**
+ * Internal lookups (e.g. the recipients of a notice): the accounts of the active staff of an
+ * organization holding `role`, in one plain query — no visibility check, no count.
+ */
+export async function activeStaffAccounts(db: Executor, organizationId: string, role: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('staff')
+    .select('staff.accountId')
+    .where('staff.organizationId', '=', organizationId)
+    .where('staff.isActive', '=', true)
+    .where((eb) => eb.exists(eb.selectFrom('roleGrant').select('roleGrant.id').whereRef('roleGrant.staffId', '=', 'staff.id').where('roleGrant.role', '=', role)))
+    .orderBy('staff.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.accountId);
+}
+
+/** Internal lookup: the account of a staff member, when active. */
+export async function activeStaffAccount(db: Executor, staffId: string): Promise<string | undefined> {
+  const s = await db.selectFrom('staff').select('accountId').where('id', '=', staffId).where('isActive', '=', true).executeTakeFirst();
+  return s?.accountId;
+}
+
 export async function findStaff(db: Executor, id: string): Promise<StaffRow | undefined> {
   return staffBase(db).select(STAFF_COLUMNS).where('staff.id', '=', id).executeTakeFirst();
 }

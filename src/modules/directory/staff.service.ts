@@ -313,3 +313,6 @@ export async function revokeRole(trx: Executor, staffId: string, grantId: string
     at: now,
   });
 }
+
+// Internal lookups for other modules (notice recipients): plain queries, no visibility, no count.
+export { activeStaffAccount, activeStaffAccounts } from './staff.repository.ts';

@@ -67,7 +67,7 @@ function check(n: NoticeInput): void {
  * used in the region, returns the existing notice's id and writes nothing (no second delivery).
  * The text is rendered now, in `lang`, and stored: the inbox shows exactly what was sent.
  */
-export async function enqueueNotice(trx: Executor, n: NoticeInput, now: Date): Promise<string> {
+export async function enqueueNotice(trx: Executor, n: NoticeInput, now: Date, opts: { deferJobs?: (jobs: DeliveryJob[]) => void } = {}): Promise<string> {
   check(n);
   const { title, body } = renderNotice(n.lang, n.template, n.params);
   const id = randomUUID();
@@ -122,9 +122,19 @@ export async function enqueueNotice(trx: Executor, n: NoticeInput, now: Date): P
       .executeTakeFirstOrThrow();
     return existing.id;
   }
-  // One job per channel, in one statement.
-  await enqueueMany(trx, NOTICE_DELIVERY_JOB, channels.map((channel) => ({ regionCode: n.regionCode, noticeId: id, channel })));
+  // One job per channel, in one statement; or handed to the caller, who inserts the jobs of many
+  // notices at once (`enqueueDeliveryJobs`) later in the same transaction (the escalation sweep).
+  const jobs = channels.map((channel) => ({ regionCode: n.regionCode, noticeId: id, channel }));
+  if (opts.deferJobs) opts.deferJobs(jobs);
+  else await enqueueMany(trx, NOTICE_DELIVERY_JOB, jobs);
   return id;
+}
+
+export type DeliveryJob = { regionCode: string; noticeId: string; channel: Channel };
+
+/** The delivery jobs of several notices (`enqueueNotice` with `deferJobs`) in one statement. */
+export async function enqueueDeliveryJobs(trx: Executor, jobs: readonly DeliveryJob[]): Promise<void> {
+  if (jobs.length) await enqueueMany(trx, NOTICE_DELIVERY_JOB, jobs);
 }
 
 export interface InboxItem {

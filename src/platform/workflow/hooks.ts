@@ -49,6 +49,8 @@ export interface EffectContext {
   actor: Actor;
   at: Date;
   trigger: EffectTrigger;
+  /** In the sweep: the chunk the step is applied in (lookups shared, rows written once per chunk). */
+  batch?: SweepBatch;
 }
 
 /** A named effect of a definition, implemented by the owning module. Must not call the network: enqueue a job instead. */
@@ -70,15 +72,33 @@ export interface WorkflowNotice {
   createdAt: Date;
 }
 
+/**
+ * The sweep applies a lane's due deadlines in chunks, one transaction per chunk and a savepoint
+ * per deadline. Hooks and effects get the chunk to share work across its deadlines.
+ */
+export interface SweepBatch {
+  /**
+   * A read-only lookup done once per chunk per `key` (e.g. the staff holding a role in an
+   * organization: it does not change within a sweep). A failed load is not kept.
+   */
+  memo<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /**
+   * An item to write at the end of the chunk, in the chunk's transaction, together with the
+   * other items of the same `kind`: `flush` is called once per kind with every item kept. The
+   * items of a deadline whose savepoint is rolled back are dropped with it.
+   */
+  collect<T>(kind: string, item: T, flush: (trx: Executor, items: T[]) => Promise<void>): void;
+}
+
 export interface WorkflowHooks {
   /** Implementations of the definition's named effects (`actions.*.effects`, `escalations.*.effects`). */
   effects?: Readonly<Record<string, EffectHandler>>;
   /**
    * Called in the sweep's transaction for every notice it raises, after the notice row is in the
    * `workflow_notice` outbox. Typically enqueues a delivery job; may do nothing and let a worker
-   * read the outbox instead.
+   * read the outbox instead. `batch`: the sweep's chunk (see `SweepBatch`).
    */
-  onNotice?: (trx: Executor, notice: WorkflowNotice, c: WorkflowCase) => Promise<void>;
+  onNotice?: (trx: Executor, notice: WorkflowNotice, c: WorkflowCase, batch?: SweepBatch) => Promise<void>;
 }
 
 /** Hooks per process key. */

@@ -6,7 +6,7 @@ import { formatLocal } from '../calendar/calendar.time.ts';
 import { assignCase, getCase, performAction } from './cases.ts';
 import { startCase } from './start.ts';
 import { almaty, checkRole, exampleDefinition, ORG_A, REGION, staff } from './fixtures.test-support.ts';
-import type { WorkflowDeps, WorkflowNotice } from './hooks.ts';
+import type { SweepBatch, WorkflowDeps, WorkflowNotice } from './hooks.ts';
 import { getTimeline } from './queries.ts';
 import { publishDefinition } from './registry.ts';
 import { startJobs } from '../jobs/jobs.ts';
@@ -236,6 +236,39 @@ describe('sweep guarantees', () => {
     expect(pending[0]).toMatchObject({ regionCode: REGION, data: { processKey: 'appeal', deadlineKey: expect.any(String), legalSource: expect.any(String) } });
     await markNoticeDelivered(t.db, pending[0]!, new Date());
     expect((await pendingNotices(t.db, 1000)).length).toBe(pending.length - 1);
+  });
+
+  it('applies a chunk in one transaction: a failing deadline rolls back alone and is retried by the next sweep', async () => {
+    const cases: Awaited<ReturnType<typeof newCase>>[] = [];
+    for (let i = 0; i < 4; i++) cases.push(await newCase(almaty('2026-11-02T10:00')));
+    const failing = cases[1]!.id;
+    let fail = true;
+    const flushed: string[][] = [];
+    const errors: unknown[] = [];
+    const hooks = {
+      appeal: {
+        ...deps.hooks!.appeal!,
+        onNotice: async (_trx: unknown, n: WorkflowNotice, _c: unknown, batch?: SweepBatch) => {
+          batch!.collect('seen', n.caseId, async (_t, items: string[]) => void flushed.push(items));
+          if (fail && n.caseId === failing) throw new Error('delivery refused');
+        },
+      },
+    };
+    const clock = fixedClock(almaty('2026-12-30T10:00'));
+    const first = await runSweep(t.db, clock, { hooks, concurrency: 1, onError: (e) => errors.push(e) });
+    expect(first.failed).toBe(1);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['delivery refused']);
+    // The other cases' steps committed; the failing case has nothing (its savepoint rolled back).
+    for (const c of cases) expect(await escalations(c.id)).toHaveLength(c.id === failing ? 0 : 3);
+    // One flush for the chunk, without the items of the deadline rolled back.
+    expect(flushed).toHaveLength(1);
+    expect(flushed[0]).not.toContain(failing);
+    expect(flushed[0]!.filter((id) => cases.some((c) => c.id === id)).length).toBe(9);
+    fail = false;
+    const second = await runSweep(t.db, clock, { hooks, concurrency: 1, onError: (e) => errors.push(e) });
+    expect([second.failed, second.applied]).toEqual([0, 3]);
+    for (const c of cases) expect(await escalations(c.id)).toHaveLength(3);
+    expect(flushed[1]).toEqual([failing, failing, failing]);
   });
 
   it('runs as the scheduled pg-boss job', async () => {

@@ -7,7 +7,7 @@ import type { Db, Executor } from '../db/database.ts';
 import { defineJob, type Jobs } from '../jobs/jobs.ts';
 import type { EscalationStep } from './definition.ts';
 import { stepInstant } from './deadlines.ts';
-import type { HookRegistry, WorkflowCase, WorkflowNotice } from './hooks.ts';
+import type { HookRegistry, SweepBatch, WorkflowCase, WorkflowNotice } from './hooks.ts';
 import { getDefinition } from './registry.ts';
 import { ladderOf, refreshCase, timesOf, type Scope } from './tracking.ts';
 
@@ -17,9 +17,13 @@ import { ladderOf, refreshCase, timesOf, type Scope } from './tracking.ts';
  * in. The sweep walks that index up to `now` in keyset order (no page limit: it pages until
  * nothing due is left) and never reads a case whose next step lies in the future.
  *
- * Each deadline is handled in its own short transaction: lock the case (skipping one a user
- * is acting on right now; the next sweep takes it), re-read the deadline, apply every step that
- * is due, in order, and move `next_step_at` on. Applying is idempotent: an escalation row is
+ * A lane's due deadlines are applied in chunks (default 50), one transaction per chunk and a
+ * savepoint per deadline: a deadline that fails rolls back to its savepoint alone (it stays due
+ * and the next sweep retries it) while the rest of the chunk commits. Per deadline: lock the case
+ * (skipping one a user is acting on right now; the next sweep takes it), re-read the deadline,
+ * apply every step that is due, in order, and move `next_step_at` on. The hooks get the chunk
+ * (`SweepBatch`): lookups shared across its deadlines and rows written once at its end (e.g.
+ * the delivery jobs of its notices). Applying is idempotent: an escalation row is
  * keyed by (deadline, generation, step), so a step applied twice, by two overlapping sweeps
  * or a retried job, inserts nothing the second time and raises no second notice.
  */
@@ -36,10 +40,16 @@ export interface SweepOptions {
   /** Deadlines read per index page (default 500). */
   batchSize?: number;
   /**
-   * Deadlines applied at once (default 2), each in its own transaction on its own connection.
+   * Lanes applied at once (default 2), each with its own transactions on its own connection.
    * The deadlines of one case stay in one lane, in order, so they never contend for its lock.
    */
   concurrency?: number;
+  /**
+   * Deadlines of a lane applied in one transaction, a savepoint each (default 50; at most 60, so
+   * that the subtransactions of a chunk stay within PostgreSQL's per-backend cache of 64).
+   */
+  chunkSize?: number;
+  /** Called after the chunk's transaction ended, for each deadline that failed in it. */
   onError?: (err: unknown, deadline: { regionCode: string; id: string }) => void;
 }
 
@@ -77,18 +87,44 @@ export async function runSweep(db: Db, clock: Clock, opts: SweepOptions = {}): P
     if (!cal) calendars.set(regionCode, (cal = getCalendar(trx, regionCode)));
     return cal;
   };
-  const apply = async (d: DueDeadline) => {
+  const chunkSize = Math.min(60, Math.max(1, opts.chunkSize ?? 50));
+  const applyChunk = async (chunk: DueDeadline[]) => {
+    const failures: { err: unknown; d: DueDeadline }[] = [];
+    const counts = { applied: 0, notices: 0, busy: 0 };
     try {
-      const r = await db.transaction().execute((trx) => applyDueSteps(trx, d, now, opts.hooks, calendarOf));
-      if (r === 'busy') result.busy++;
-      else {
-        result.applied += r.applied;
-        result.notices += r.notices;
-      }
+      await db.transaction().execute(async (trx) => {
+        const batch = new ChunkBatch();
+        for (const d of chunk) {
+          await sql`savepoint sweep_deadline`.execute(trx);
+          try {
+            const r = await applyDueSteps(trx, d, now, opts.hooks, calendarOf, batch);
+            batch.keep();
+            if (r === 'busy') counts.busy++;
+            else {
+              counts.applied += r.applied;
+              counts.notices += r.notices;
+            }
+          } catch (err) {
+            // This deadline alone: back to its savepoint; it stays due and the next sweep retries it.
+            batch.drop();
+            await sql`rollback to savepoint sweep_deadline`.execute(trx);
+            failures.push({ err, d });
+          }
+        }
+        await batch.flush(trx);
+      });
     } catch (err) {
-      result.failed++;
-      opts.onError?.(err, d);
+      // The chunk did not commit (its end-of-chunk writes or the commit failed): nothing of it
+      // is kept; every deadline in it stays due for the next sweep.
+      result.failed += chunk.length;
+      for (const d of chunk) opts.onError?.(err, d);
+      return;
     }
+    result.applied += counts.applied;
+    result.notices += counts.notices;
+    result.busy += counts.busy;
+    result.failed += failures.length;
+    for (const f of failures) opts.onError?.(f.err, f.d);
   };
   let after: { at: Date; regionCode: string; id: string } | undefined;
   for (;;) {
@@ -99,7 +135,7 @@ export async function runSweep(db: Db, clock: Clock, opts: SweepOptions = {}): P
     for (const d of page) byLane[laneOf(d.caseId, lanes)]!.push(d);
     await Promise.all(
       byLane.map(async (lane) => {
-        for (const d of lane) await apply(d);
+        for (let i = 0; i < lane.length; i += chunkSize) await applyChunk(lane.slice(i, i + chunkSize));
       }),
     );
     if (page.length < batchSize) return result;
@@ -121,6 +157,52 @@ export function dueDeadlinesQuery(db: Executor, now: Date, after: { at: Date; re
 
 type DueDeadline = { regionCode: string; id: string; caseId: string; nextStepAt: Date };
 
+type Collected = { kind: string; item: unknown; flush: (trx: Executor, items: unknown[]) => Promise<void> };
+
+/** The chunk a lane applies in one transaction (see `SweepBatch`). */
+class ChunkBatch implements SweepBatch {
+  private readonly cache = new Map<string, Promise<unknown>>();
+  private kept: Collected[] = [];
+  private pending: Collected[] = [];
+
+  memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let p = this.cache.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = load();
+      this.cache.set(key, p);
+      p.catch(() => this.cache.delete(key));
+    }
+    return p;
+  }
+
+  collect<T>(kind: string, item: T, flush: (trx: Executor, items: T[]) => Promise<void>): void {
+    this.pending.push({ kind, item, flush: flush as Collected['flush'] });
+  }
+
+  /** The current deadline succeeded: keep what it collected. */
+  keep(): void {
+    this.kept.push(...this.pending);
+    this.pending = [];
+  }
+
+  /** The current deadline was rolled back: drop what it collected. */
+  drop(): void {
+    this.pending = [];
+  }
+
+  /** Writes the kept items, one `flush` per kind. */
+  async flush(trx: Executor): Promise<void> {
+    const byKind = new Map<string, Collected[]>();
+    for (const c of this.kept) {
+      const list = byKind.get(c.kind);
+      if (list) list.push(c);
+      else byKind.set(c.kind, [c]);
+    }
+    for (const items of byKind.values()) await items[0]!.flush(trx, items.map((c) => c.item));
+    this.kept = [];
+  }
+}
+
 function laneOf(caseId: string, lanes: number): number {
   return parseInt(caseId.slice(0, 8), 16) % lanes;
 }
@@ -136,6 +218,7 @@ async function applyDueSteps(
   now: Date,
   hooks: HookRegistry | undefined,
   calendarOf: (trx: Executor, regionCode: string) => Promise<Calendar>,
+  batch: SweepBatch,
 ): Promise<'busy' | { applied: number; notices: number }> {
   // Case first, then deadline: the same lock order as an action, so the two never deadlock.
   const c = await trx
@@ -220,7 +303,7 @@ async function applyDueSteps(
         .returning(['regionCode', 'id', 'caseId', 'escalationId', 'kind', 'level', 'recipient', 'organizationId', 'assigneeId', 'createdAt', sql<string>`data::text`.as('dataText')])
         .executeTakeFirstOrThrow();
       notices++;
-      await hooks?.[c.processKey]?.onNotice?.(trx, toNotice(notice), current);
+      await hooks?.[c.processKey]?.onNotice?.(trx, toNotice(notice), current, batch);
     }
     await appendAudit(trx, {
       regionCode: c.regionCode,
@@ -241,6 +324,7 @@ async function applyDueSteps(
         definition,
         actor: ANONYMOUS,
         at: now,
+        batch,
         trigger: { kind: 'escalation', deadlineId: row.id, deadlineKey: row.deadlineKey, scope: row.scope as Scope, stepIndex: i, level: step.level, notify: step.notify },
       });
       // An effect may have reassigned the case (assignCase); later notices go to the new owner.
