@@ -19,7 +19,7 @@ import { ProblemSchema } from './platform/http/schemas.ts';
 import type { App, AppDeps } from './platform/http/types.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
 import { registerAuth } from './platform/auth/auth.routes.ts';
-import { resolveActor } from './modules/directory/directory.actor.ts';
+import { actorQuery, resolveActor } from './modules/directory/directory.actor.ts';
 import { registerDirectoryRoutes } from './modules/directory/directory.routes.ts';
 import { registerCalendarRoutes } from './platform/calendar/calendar.routes.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
@@ -120,7 +120,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     }
   });
 
-  await registerAuth(app, deps, resolveActor(db));
+  await registerAuth(app, deps, resolveActor(db), actorQuery);
   await app.register(async (api) => {
     await registerDirectoryRoutes(api as App, deps);
     await registerCalendarRoutes(api as App, deps);

@@ -1,6 +1,9 @@
-import type { Actor, ActorResolver, Role } from '../../platform/auth/actor.ts';
+import { expressionBuilder, sql, type Expression } from 'kysely';
+import { jsonBuildObject } from 'kysely/helpers/postgres';
+import type { Actor, ActorQuery, ActorResolver, Role } from '../../platform/auth/actor.ts';
 import { ROLES } from '../../platform/auth/actor.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import type { DB } from '../../platform/db/schema.generated.ts';
 import type { Lang } from '../../platform/i18n/i18n.ts';
 
 /** "Сәрсенов Нұрлан" — the Kazakh and Russian order, surname first. */
@@ -9,69 +12,121 @@ export function displayName(p: { lastName: string; firstName: string }): string 
 }
 
 /**
- * Builds the actor of a signed-in account: a staff member with the roles granted to them,
- * or a citizen with their person. An inactive account, an inactive staff member or one whose
+ * The actor of an account as one json value (one SQL expression, no round trip of its own):
+ * the account, its person (citizen) or its staff row with organization, name and the role
+ * grants on open organizations (oldest first). Keys are written out here because the
+ * CamelCasePlugin leaves keys inside json alone. Read fresh on every request: a revoked grant,
+ * a deactivated account or staff member, a closed organization act on the next request.
+ */
+function actorJson(accountId: Expression<string>) {
+  const eb = expressionBuilder<DB, never>();
+  return eb
+    .selectFrom('account')
+    .where('account.id', '=', accountId)
+    .select((eb) =>
+      jsonBuildObject({
+        kind: eb.ref('account.kind'),
+        login: eb.ref('account.login'),
+        isActive: eb.ref('account.isActive'),
+        person: eb
+          .selectFrom('person')
+          .whereRef('person.accountId', '=', 'account.id')
+          .select((eb) =>
+            jsonBuildObject({ id: eb.ref('person.id'), iin: eb.ref('person.iin'), lastName: eb.ref('person.lastName'), firstName: eb.ref('person.firstName') }).as('p'),
+          )
+          .$asScalar(),
+        staff: eb
+          .selectFrom('staff')
+          .innerJoin('organization', 'organization.id', 'staff.organizationId')
+          .leftJoin('person', 'person.id', 'staff.personId')
+          .whereRef('staff.accountId', '=', 'account.id')
+          .select((eb) =>
+            jsonBuildObject({
+              staffId: eb.ref('staff.id'),
+              personId: eb.ref('staff.personId'),
+              organizationId: eb.ref('staff.organizationId'),
+              isActive: eb.ref('staff.isActive'),
+              regionCode: eb.ref('organization.regionCode'),
+              organizationIsActive: eb.ref('organization.isActive'),
+              nameKk: eb.ref('organization.nameKk'),
+              nameRu: eb.ref('organization.nameRu'),
+              nameEn: eb.ref('organization.nameEn'),
+              lastName: eb.ref('person.lastName'),
+              firstName: eb.ref('person.firstName'),
+              grants: eb
+                .selectFrom('roleGrant as g')
+                .innerJoin('organization as go', 'go.id', 'g.organizationId')
+                .whereRef('g.staffId', '=', 'staff.id')
+                .where('go.isActive', '=', true)
+                .select((eb) =>
+                  eb.fn
+                    .coalesce(
+                      eb.fn
+                        .jsonAgg(jsonBuildObject({ role: eb.ref('g.role'), organizationId: eb.ref('g.organizationId'), includesSubtree: eb.ref('g.includesSubtree') }))
+                        .orderBy('g.grantedAt'),
+                      sql<never>`'[]'::json`,
+                    )
+                    .as('grants'),
+                )
+                .$asScalar(),
+            }).as('s'),
+          )
+          .$asScalar(),
+      }).as('actor'),
+    )
+    .$asScalar();
+}
+
+type ActorJson = ReturnType<typeof actorJson> extends Expression<infer T> ? T : never;
+
+/**
+ * The json of `actorJson` → the actor: a staff member with the roles granted to them, or a
+ * citizen with their person. An inactive account, an inactive staff member or one whose
  * organization was closed, and a citizen account with no person resolve to nothing (the
  * request then runs as anonymous).
  */
+function toActor(value: unknown, accountId: string, locale: Lang): Actor | undefined {
+  const account = value as ActorJson | null | undefined;
+  if (!account || !account.isActive) return undefined;
+
+  if (account.kind === 'citizen') {
+    const person = account.person;
+    if (!person) return undefined;
+    return { kind: 'citizen', accountId, personId: person.id, iin: person.iin, displayName: displayName(person), locale };
+  }
+
+  const staff = account.staff;
+  if (!staff || !staff.isActive || !staff.organizationIsActive) return undefined;
+  return {
+    kind: 'staff',
+    accountId,
+    staffId: staff.staffId,
+    personId: staff.personId,
+    organizationId: staff.organizationId,
+    regionCode: staff.regionCode,
+    displayName: staff.lastName && staff.firstName ? displayName({ lastName: staff.lastName, firstName: staff.firstName }) : account.login,
+    organizationName: { kk: staff.nameKk, ru: staff.nameRu, en: staff.nameEn },
+    roles: staff.grants
+      .filter((g) => (ROLES as readonly string[]).includes(g.role))
+      .map((g) => ({ role: g.role as Role, organizationId: g.organizationId, includesSubtree: g.includesSubtree })),
+    locale,
+  };
+}
+
+/**
+ * The directory's half of the sign-in seam (issue 6): the session check embeds `expression`
+ * in its own statement, so that a request's sign-in is one round trip (session, account,
+ * staff or person, role grants).
+ */
+export const actorQuery: ActorQuery = {
+  expression: (accountId) => actorJson(accountId),
+  toActor,
+};
+
+/** An account id → its actor, in one statement (login, background jobs, tests). */
 export function resolveActor(db: Executor): ActorResolver {
   return async (accountId: string, locale: Lang): Promise<Actor | undefined> => {
-    const account = await db.selectFrom('account').select(['id', 'kind', 'login', 'isActive']).where('id', '=', accountId).executeTakeFirst();
-    if (!account || !account.isActive) return undefined;
-
-    if (account.kind === 'citizen') {
-      const person = await db
-        .selectFrom('person')
-        .select(['id', 'iin', 'lastName', 'firstName'])
-        .where('accountId', '=', accountId)
-        .executeTakeFirst();
-      if (!person) return undefined;
-      return { kind: 'citizen', accountId, personId: person.id, iin: person.iin, displayName: displayName(person), locale };
-    }
-
-    const staff = await db
-      .selectFrom('staff')
-      .innerJoin('organization', 'organization.id', 'staff.organizationId')
-      .leftJoin('person', 'person.id', 'staff.personId')
-      .select([
-        'staff.id as staffId',
-        'staff.personId',
-        'staff.organizationId',
-        'staff.isActive',
-        'organization.regionCode',
-        'organization.isActive as organizationIsActive',
-        'organization.nameKk',
-        'organization.nameRu',
-        'organization.nameEn',
-        'person.lastName',
-        'person.firstName',
-      ])
-      .where('staff.accountId', '=', accountId)
-      .executeTakeFirst();
-    if (!staff || !staff.isActive || !staff.organizationIsActive) return undefined;
-
-    const grants = await db
-      .selectFrom('roleGrant')
-      .innerJoin('organization', 'organization.id', 'roleGrant.organizationId')
-      .select(['roleGrant.role', 'roleGrant.organizationId', 'roleGrant.includesSubtree'])
-      .where('roleGrant.staffId', '=', staff.staffId)
-      .where('organization.isActive', '=', true)
-      .orderBy('roleGrant.grantedAt')
-      .execute();
-
-    return {
-      kind: 'staff',
-      accountId,
-      staffId: staff.staffId,
-      personId: staff.personId,
-      organizationId: staff.organizationId,
-      regionCode: staff.regionCode,
-      displayName: staff.lastName && staff.firstName ? displayName({ lastName: staff.lastName, firstName: staff.firstName }) : account.login,
-      organizationName: { kk: staff.nameKk, ru: staff.nameRu, en: staff.nameEn },
-      roles: grants
-        .filter((g) => (ROLES as readonly string[]).includes(g.role))
-        .map((g) => ({ role: g.role as Role, organizationId: g.organizationId, includesSubtree: g.includesSubtree })),
-      locale,
-    };
+    const row = await db.selectNoFrom(actorJson(sql.val(accountId)).as('actor')).executeTakeFirst();
+    return toActor(row?.actor, accountId, locale);
   };
 }

@@ -1,3 +1,4 @@
+import type { AliasableExpression, Expression } from 'kysely';
 import type { Lang } from '../i18n/i18n.ts';
 
 /** The roles a staff member can hold in an organization (directory module grants them). */
@@ -65,9 +66,21 @@ export const ANONYMOUS: Actor = Object.freeze({ kind: 'anonymous' });
 /** An account id → the actor; supplied by the directory module so that platform knows no tables of it. */
 export type ActorResolver = (accountId: string, locale: Lang) => Promise<Actor | undefined>;
 
+/**
+ * The same lookup as a piece of SQL, supplied by the directory too: the session check embeds
+ * `expression` (over its session's account id) in its own statement, so that the sign-in of a
+ * request is one round trip; `toActor` reads the value back (undefined: the account may not act).
+ */
+export interface ActorQuery {
+  expression(accountId: Expression<string>): AliasableExpression<unknown>;
+  toActor(value: unknown, accountId: string, locale: Lang): Actor | undefined;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor;
     sessionId?: string;
+    /** The CSRF token of the session the request came with. */
+    csrfToken?: string;
   }
 }

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
-import type { ActorResolver, Actor } from './actor.ts';
+import type { ActorQuery, ActorResolver, Actor } from './actor.ts';
 import { ROLES } from './actor.ts';
 import { DomainError } from '../http/errors.ts';
 import { problemResponses } from '../http/schemas.ts';
@@ -57,10 +57,11 @@ function me(actor: Actor) {
  * Who is calling: a session cookie (people) or an x-api-key header (machine clients).
  * Cookie-authenticated writes must carry the session's CSRF token in x-csrf-token.
  */
-export async function registerAuth(app: App, deps: AppDeps, resolveActor: ActorResolver) {
+export async function registerAuth(app: App, deps: AppDeps, resolveActor: ActorResolver, actorQuery: ActorQuery) {
   const { db, clock, config } = deps;
   app.decorateRequest('actor', null as never);
   app.decorateRequest('sessionId', undefined);
+  app.decorateRequest('csrfToken', undefined);
   app.addSchema(MeSchema);
 
   app.addHook('onRequest', async (req: FastifyRequest) => {
@@ -82,12 +83,12 @@ export async function registerAuth(app: App, deps: AppDeps, resolveActor: ActorR
     }
     const token = req.cookies[SESSION_COOKIE];
     if (!token) return;
-    const session = await findSession(db, token, clock.now(), config.sessionTtlHours);
-    if (!session) return;
-    const actor = await resolveActor(session.accountId, session.locale);
-    if (!actor) return;
-    req.actor = actor;
+    // One statement: session, account, actor (and the idle-expiry touch when due).
+    const session = await findSession(db, token, clock.now(), config.sessionTtlHours, actorQuery);
+    if (!session?.actor) return;
+    req.actor = session.actor;
     req.sessionId = session.id;
+    req.csrfToken = session.csrfToken;
     if (UNSAFE.has(req.method) && req.headers['x-csrf-token'] !== session.csrfToken) {
       throw new DomainError('csrf', 'missing or wrong x-csrf-token header');
     }
@@ -128,9 +129,8 @@ export async function registerAuth(app: App, deps: AppDeps, resolveActor: ActorR
         { schema: { tags: ['auth'], summary: 'The signed-in user and the CSRF token for writes', response: { 200: SessionReply, ...problemResponses } } },
         async (req) => {
           requireActor(req.actor);
-          if (!req.sessionId) throw new DomainError('unauthenticated', 'no session');
-          const s = await db.selectFrom('session').select('csrfToken').where('id', '=', req.sessionId).executeTakeFirstOrThrow();
-          return { actor: me(req.actor), csrfToken: s.csrfToken };
+          if (!req.sessionId || !req.csrfToken) throw new DomainError('unauthenticated', 'no session');
+          return { actor: me(req.actor), csrfToken: req.csrfToken };
         },
       );
 

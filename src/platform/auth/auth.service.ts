@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Executor } from '../db/database.ts';
 import { DomainError } from '../http/errors.ts';
 import type { Lang } from '../i18n/i18n.ts';
+import type { Actor, ActorQuery } from './actor.ts';
 import { dummyPasswordHash, verifyPassword } from './password.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -40,29 +41,53 @@ export interface ActiveSession {
   accountId: string;
   csrfToken: string;
   locale: Lang;
+  /** Who acts through it; undefined when the account may not act (see ActorQuery). */
+  actor: Actor | undefined;
 }
 
+/** The idle expiry is slid forward at most this often: it holds to this precision. */
+export const SESSION_TOUCH_MS = 60_000;
+
 /**
- * The session behind a cookie token, if it exists and has not expired; slides the expiry
- * forward (idle timeout), writing at most once a minute to keep reads cheap.
+ * The session behind a cookie token, if it exists, has not expired and its account is active,
+ * with its actor — in one statement (issue 6): the session row, its account and the directory's
+ * actor expression (staff and role grants, or person), nothing cached, so a logout, a revoked
+ * session or grant and a deactivated account act on the very next request. The same statement
+ * slides the expiry forward (idle timeout) when the last touch is older than SESSION_TOUCH_MS
+ * (a data-modifying CTE: it runs whether or not its result is read, and writes nothing otherwise).
  */
-export async function findSession(db: Executor, token: string, now: Date, ttlHours: number): Promise<ActiveSession | undefined> {
+export async function findSession(db: Executor, token: string, now: Date, ttlHours: number, actors: ActorQuery): Promise<ActiveSession | undefined> {
   const id = sha256(token);
   const row = await db
+    .with('touched', (db) =>
+      db
+        .updateTable('session')
+        .from('account')
+        .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + ttlHours * 3_600_000) })
+        .whereRef('account.id', '=', 'session.accountId')
+        .where('account.isActive', '=', true)
+        .where('session.id', '=', id)
+        .where('session.expiresAt', '>', now)
+        .where('session.lastSeenAt', '<', new Date(now.getTime() - SESSION_TOUCH_MS))
+        .returning('session.id'),
+    )
     .selectFrom('session')
     .innerJoin('account', 'account.id', 'session.accountId')
-    .select(['session.id', 'session.accountId', 'session.csrfToken', 'session.lastSeenAt', 'session.expiresAt', 'account.locale', 'account.isActive'])
+    .select((eb) => [
+      'session.id',
+      'session.accountId',
+      'session.csrfToken',
+      'session.expiresAt',
+      'account.locale',
+      'account.isActive',
+      actors.expression(eb.ref('session.accountId')).as('actor'),
+    ])
     .where('session.id', '=', id)
     .executeTakeFirst();
+  // The row read is the one before the touch: expiry is judged on the stored value.
   if (!row || !row.isActive || new Date(row.expiresAt) <= now) return undefined;
-  if (now.getTime() - new Date(row.lastSeenAt).getTime() > 60_000) {
-    await db
-      .updateTable('session')
-      .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + ttlHours * 3_600_000) })
-      .where('id', '=', id)
-      .execute();
-  }
-  return { id: row.id, accountId: row.accountId, csrfToken: row.csrfToken, locale: row.locale as Lang };
+  const locale = row.locale as Lang;
+  return { id: row.id, accountId: row.accountId, csrfToken: row.csrfToken, locale, actor: actors.toActor(row.actor, row.accountId, locale) };
 }
 
 export async function endSession(db: Executor, sessionId: string): Promise<void> {

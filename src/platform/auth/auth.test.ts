@@ -68,6 +68,71 @@ describe('sessions', () => {
     expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
   });
 
+  it('slides the idle expiry at most once a minute, and never revives an expired session', async () => {
+    const s = await login(app, 'designer');
+    const id = async () =>
+      testDb.db
+        .selectFrom('session')
+        .innerJoin('account', 'account.id', 'session.accountId')
+        .select(['session.lastSeenAt', 'session.expiresAt'])
+        .where('account.login', '=', 'designer')
+        .executeTakeFirstOrThrow();
+    const first = await id();
+    clock.advance(30_000);
+    expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(200);
+    expect(await id()).toEqual(first); // within the minute: no write
+    clock.advance(60_000);
+    expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(200);
+    const touched = await id();
+    expect(touched.lastSeenAt).toEqual(clock.now());
+    expect(touched.expiresAt).toEqual(new Date(clock.now().getTime() + 12 * 3_600_000));
+    clock.advance(12 * 3_600_000 + 1);
+    expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
+    expect(await id()).toEqual(touched); // the expired session was not slid forward
+  });
+
+  it('a session deleted on the server (revoked) fails on the very next request', async () => {
+    const s = await login(app, 'head.water');
+    expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(200);
+    const account = await testDb.db.selectFrom('account').select('id').where('login', '=', 'head.water').executeTakeFirstOrThrow();
+    await testDb.db.deleteFrom('session').where('accountId', '=', account.id).execute();
+    expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
+  });
+
+  it('a role revoked, a staff member or an account deactivated act on the next request of a live session', async () => {
+    const admin = await login(app, 'admin');
+    const s = await login(app, 'executor.energy');
+    const roles = async () => {
+      const res = await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } });
+      return res.statusCode === 200 ? (res.json().actor.roles as { role: string }[]).map((r) => r.role) : res.statusCode;
+    };
+    expect(await roles()).toEqual(['executor']);
+    const staff = await testDb.db
+      .selectFrom('staff')
+      .innerJoin('account', 'account.id', 'staff.accountId')
+      .innerJoin('roleGrant', 'roleGrant.staffId', 'staff.id')
+      .select(['staff.id', 'roleGrant.id as grantId', 'account.id as accountId'])
+      .where('account.login', '=', 'executor.energy')
+      .executeTakeFirstOrThrow();
+    const revoked = await app.inject({ method: 'DELETE', url: `/api/staff/${staff.id}/roles/${staff.grantId}`, headers: admin.headers });
+    expect(revoked.statusCode, revoked.body).toBe(204);
+    expect(await roles()).toEqual([]);
+    const off = await app.inject({ method: 'PATCH', url: `/api/staff/${staff.id}`, headers: admin.headers, payload: { isActive: false } });
+    expect(off.statusCode, off.body).toBe(200);
+    expect(await roles()).toBe(401);
+    await app.inject({ method: 'PATCH', url: `/api/staff/${staff.id}`, headers: admin.headers, payload: { isActive: true } });
+    expect(await roles()).toEqual([]);
+    await testDb.db.updateTable('account').set({ isActive: false }).where('id', '=', staff.accountId).execute();
+    expect(await roles()).toBe(401);
+  });
+
+  it('signs in a citizen with their person', async () => {
+    const s = await login(app, '900515301234');
+    const me = await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({ actor: { kind: 'citizen', roles: [] }, csrfToken: s.csrf });
+  });
+
   it('rate-limits login attempts per address', async () => {
     let last = 0;
     for (let i = 0; i < 22; i++) {
