@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { CompiledQuery, InferResult } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { DomainError } from '../http/errors.ts';
 import type { Lang } from '../i18n/i18n.ts';
@@ -48,27 +49,25 @@ export interface ActiveSession {
 /** The idle expiry is slid forward at most this often: it holds to this precision. */
 export const SESSION_TOUCH_MS = 60_000;
 
-/**
- * The session behind a cookie token, if it exists, has not expired and its account is active,
- * with its actor — in one statement (issue 6): the session row, its account and the directory's
- * actor expression (staff and role grants, or person), nothing cached, so a logout, a revoked
- * session or grant and a deactivated account act on the very next request. The same statement
- * slides the expiry forward (idle timeout) when the last touch is older than SESSION_TOUCH_MS
- * (a data-modifying CTE: it runs whether or not its result is read, and writes nothing otherwise).
- */
-export async function findSession(db: Executor, token: string, now: Date, ttlHours: number, actors: ActorQuery): Promise<ActiveSession | undefined> {
-  const id = sha256(token);
-  const row = await db
+interface SessionParams {
+  id: string;
+  now: Date;
+  expiresAt: Date;
+  touchBefore: Date;
+}
+
+function sessionQuery(db: Executor, actors: ActorQuery, p: SessionParams) {
+  return db
     .with('touched', (db) =>
       db
         .updateTable('session')
         .from('account')
-        .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + ttlHours * 3_600_000) })
+        .set({ lastSeenAt: p.now, expiresAt: p.expiresAt })
         .whereRef('account.id', '=', 'session.accountId')
         .where('account.isActive', '=', true)
-        .where('session.id', '=', id)
-        .where('session.expiresAt', '>', now)
-        .where('session.lastSeenAt', '<', new Date(now.getTime() - SESSION_TOUCH_MS))
+        .where('session.id', '=', p.id)
+        .where('session.expiresAt', '>', p.now)
+        .where('session.lastSeenAt', '<', p.touchBefore)
         .returning('session.id'),
     )
     .selectFrom('session')
@@ -82,8 +81,50 @@ export async function findSession(db: Executor, token: string, now: Date, ttlHou
       'account.isActive',
       actors.expression(eb.ref('session.accountId')).as('actor'),
     ])
-    .where('session.id', '=', id)
-    .executeTakeFirst();
+    .where('session.id', '=', p.id);
+}
+type SessionRow = InferResult<ReturnType<typeof sessionQuery>>[number];
+
+/**
+ * Building and compiling that statement with Kysely costs ~5x the Node CPU of the rest of a
+ * sign-in (~220 µs), so it is compiled once per database and actor query with placeholder
+ * values, found again by identity in the parameters, and each request only binds its own.
+ */
+const PLACEHOLDER: SessionParams = { id: '\u0000session-id', now: new Date(1), expiresAt: new Date(2), touchBefore: new Date(3) };
+const compiled = new WeakMap<Executor, WeakMap<ActorQuery, CompiledQuery>>();
+
+function compiledSessionQuery(db: Executor, actors: ActorQuery): CompiledQuery {
+  let byActors = compiled.get(db);
+  if (!byActors) compiled.set(db, (byActors = new WeakMap()));
+  let query = byActors.get(actors);
+  if (!query) {
+    query = sessionQuery(db, actors, PLACEHOLDER).compile();
+    for (const v of Object.values(PLACEHOLDER)) if (!query.parameters.includes(v)) throw new Error('session query: a placeholder was not bound');
+    byActors.set(actors, query);
+  }
+  return query;
+}
+
+/**
+ * The session behind a cookie token, if it exists, has not expired and its account is active,
+ * with its actor — in one statement (issue 6): the session row, its account and the directory's
+ * actor expression (staff and role grants, or person), nothing cached, so a logout, a revoked
+ * session or grant and a deactivated account act on the very next request. The same statement
+ * slides the expiry forward (idle timeout) when the last touch is older than SESSION_TOUCH_MS
+ * (a data-modifying CTE: it runs whether or not its result is read, and writes nothing otherwise).
+ */
+export async function findSession(db: Executor, token: string, now: Date, ttlHours: number, actors: ActorQuery): Promise<ActiveSession | undefined> {
+  const p: SessionParams = {
+    id: sha256(token),
+    now,
+    expiresAt: new Date(now.getTime() + ttlHours * 3_600_000),
+    touchBefore: new Date(now.getTime() - SESSION_TOUCH_MS),
+  };
+  const query = compiledSessionQuery(db, actors);
+  const bind = (v: unknown) =>
+    v === PLACEHOLDER.id ? p.id : v === PLACEHOLDER.now ? p.now : v === PLACEHOLDER.expiresAt ? p.expiresAt : v === PLACEHOLDER.touchBefore ? p.touchBefore : v;
+  const { rows } = await db.executeQuery<SessionRow>({ ...query, parameters: query.parameters.map(bind) });
+  const row = rows[0];
   // The row read is the one before the touch: expiry is judged on the stored value.
   if (!row || !row.isActive || new Date(row.expiresAt) <= now) return undefined;
   const locale = row.locale as Lang;
