@@ -13,6 +13,7 @@ import { accessTo, assertOperator, type Access } from './appeals.access.ts';
 import { getCategory, type CategoryView } from './appeals.categories.ts';
 import type { AppealsDeps } from './appeals.deps.ts';
 import * as repo from './appeals.repository.ts';
+import { maySplit } from './appeals.split.ts';
 import { applicantView, listItem, publicView, WORK_STATES, workingDaysLeft, type AppealListItem, type ApplicantView, type PublicAppealView } from './appeals.views.ts';
 
 /** The read side: an appeal's page, my appeals, the inbox, the head's overview, the caller lookup. */
@@ -94,6 +95,7 @@ export async function getAppealPage(db: Executor, deps: AppealsDeps, id: string,
   if (actor.kind === 'staff' && !a.closedAt) {
     if (a.state !== 'registered' && (await hasRole(db, actor, 'head', a.organizationId))) actions.push('delegate');
     if (['registered', 'assigned', 'in_progress', 'awaiting_applicant'].includes(a.state) && access !== 'applicant') actions.push('merge');
+    if (await maySplit(db, actor, a)) actions.push('split');
   }
   return {
     id: a.id,

@@ -149,11 +149,16 @@ describe('splitting the part outside competence into a new appeal (APPC art. 65)
     expect(anonymous.statusCode).toBe(401);
     expect((await split('coordinator', '00000000-0000-4000-8000-000000000000', body)).statusCode).toBe(404);
     expect((await page(ctx, 'coordinator', a.appealId)).splits).toEqual([]);
+    // The page offers the action exactly to those the route accepts.
+    expect((await page(ctx, 'coordinator', a.appealId)).actions).toContain('split');
+    expect((await page(ctx, 'head.roads', a.appealId)).actions).toContain('split');
+    expect((await page(ctx, '900515301234', a.appealId)).actions).not.toContain('split');
 
     // Only an appeal under consideration: a withdrawn one is a 409.
     await ok(ctx, '900515301234', a.appealId, 'withdraw');
     const closed = await split('coordinator', a.appealId, body);
     expect(closed.statusCode).toBe(409);
+    expect((await page(ctx, 'coordinator', a.appealId)).actions).not.toContain('split');
     expect(closed.json()).toMatchObject({ code: 'invalid_transition', detail: 'Выделить часть можно только из обращения, которое находится на рассмотрении.' });
   });
 

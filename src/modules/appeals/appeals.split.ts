@@ -13,6 +13,7 @@ import { refuseNul, registerAppeal, type Receiver, type Slip } from './appeals.i
 import { loadForAction, type AppealRef } from './appeals.lifecycle.ts';
 import { localTime, notifyApplicant } from './appeals.notices.ts';
 import * as repo from './appeals.repository.ts';
+import type { AppealRow } from './appeals.repository.ts';
 import { resolveRoute, type Route } from './appeals.routing.ts';
 import { WORK_STATES } from './appeals.views.ts';
 
@@ -56,6 +57,18 @@ export interface SplitResult extends Slip {
 }
 
 const SPLITTABLE: ReadonlySet<string> = new Set(WORK_STATES);
+
+/**
+ * Whether `splitAppeal` would accept this actor and appeal now (the page offers the action
+ * exactly then): a coordinator of the region, or the holding organization's executor or head;
+ * an open work state; not merged into another; an anonymous appeal only as a crime or security report.
+ */
+export async function maySplit(db: Executor, actor: Actor, a: AppealRow): Promise<boolean> {
+  if (actor.kind !== 'staff' || a.closedAt || !SPLITTABLE.has(a.state) || a.originalId) return false;
+  if (a.isAnonymous && !a.isSecurityReport) return false;
+  if (await holdsInRegion(db, actor, 'coordinator', a.regionCode)) return true;
+  return assertOrganizationStaff(db, actor, a).then(() => true, () => false);
+}
 
 function cannotSplit(): DomainError {
   return new DomainError('invalid_transition', 'only an appeal under consideration can be split', { status: 409, messageKey: 'appeals:errors.cannot_split' });

@@ -2,7 +2,6 @@ import { useRef, useState } from 'react';
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../../../ui/ErrorDisplay.tsx';
-import { useSession } from '../../../ui/session.ts';
 import { categoryOptions } from './adminApi.ts';
 import { ActionForm, type FieldSpec } from './ActionForm.tsx';
 import { localized } from './format.ts';
@@ -23,7 +22,6 @@ import { useAppealAction, useCategories, useOrganizations, useStaff } from './st
 type Kind = 'request_info' | 'answer' | 'return' | 'propose' | 'split' | 'extend' | 'delegate' | 'reassign' | 'route' | 'forward';
 const ORDER: Kind[] = ['answer', 'request_info', 'return', 'propose', 'split', 'extend', 'delegate', 'reassign', 'route', 'forward'];
 /** The states in which a part may be split off (appeals.views.ts WORK_STATES). */
-const SPLITTABLE = new Set(['registered', 'assigned', 'in_progress', 'awaiting_applicant', 'reopened']);
 const DECISIONS = ['granted', 'partly_granted', 'refused', 'explained'] as const;
 
 /** What `POST /api/appeals/:id/split` answers: the new appeal's slip. */
@@ -39,19 +37,13 @@ export function AppealActions({ appeal }: { appeal: AppealPage }) {
   const [done, setDone] = useState<string | null>(null);
   const doneRef = useRef<HTMLDivElement>(null);
   const action = useAppealAction(appeal);
-  const { me } = useSession();
   const needsOrgs = open === 'reassign' || open === 'route' || open === 'split';
   const orgs = useOrganizations(needsOrgs ? appeal.regionCode : undefined);
   const staff = useStaff(open === 'delegate' ? appeal.organization.id : undefined);
   const categories = useCategories(open === 'split' ? appeal.regionCode : undefined);
 
-  // An anonymous appeal is considered only as a crime or security report: nothing else of it is split.
-  const canSplit =
-    !appeal.closedAt &&
-    SPLITTABLE.has(appeal.state) &&
-    (!appeal.isAnonymous || appeal.isSecurityReport) &&
-    (appeal.access === 'organization' || (appeal.access === 'coordination' && !!me?.roles.some((r) => r.role === 'coordinator')));
-  const can = (a: string) => (a === 'split' ? canSplit : appeal.actions.includes(a));
+  // What the viewer may do comes from the server, `split` included (appeals.split.ts maySplit).
+  const can = (a: string) => appeal.actions.includes(a);
   const available = new Set<Kind | 'accept'>();
   if (can('accept')) available.add('accept');
   for (const k of ORDER) if (k === 'propose' ? can('return') : can(k)) available.add(k);
