@@ -49,8 +49,9 @@ export async function runPgbench(url: string, opts: { clients: number; seconds: 
     await c.query('drop table if exists bench_pgbench');
     await c.query('create table bench_pgbench (id bigint generated always as identity primary key, n integer not null, payload text not null, at timestamptz not null default now())');
     fs.writeFileSync(script, '\\set n random(1, 1000000000)\ninsert into bench_pgbench (n, payload) values (:n, md5(:n::text));\n');
+    // The same transport as the server's pool (the embedded cluster's Unix socket when `?host=` names it).
     const u = new URL(url);
-    const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username), PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: u.pathname.slice(1) };
+    const env = { ...process.env, PGHOST: u.searchParams.get('host') ?? u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username), PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: u.pathname.slice(1) };
     const out = await run(bin, ['-n', '-M', 'prepared', '-c', String(opts.clients), '-j', String(Math.min(opts.clients, 2)), '-T', String(opts.seconds), '-f', script], env);
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out) ?? /tps = ([\d.]+)/.exec(out);
     if (!tps) throw new Error(`pgbench printed no tps:\n${out}`);

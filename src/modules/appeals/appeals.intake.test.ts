@@ -178,8 +178,7 @@ describe('bad input is a 4xx problem+json naming the field, and nothing is writt
       ['category not a uuid', pothole(ctx, { categoryId: 'potholes' }), undefined, 400, 'categoryId'],
       ['unknown type', pothole(ctx, { type: 'petition' }), undefined, 400, 'type'],
       ['text of 1 MB', pothole(ctx, { text: 'я'.repeat(1_000_000) }), undefined, 400, 'text'],
-      // The shared problem handler names no field for additionalProperties yet (see README, limits).
-      ['unknown field', pothole(ctx, { priority: 'high' }), undefined, 400],
+      ['unknown field', pothole(ctx, { priority: 'high' }), undefined, 400, 'priority'],
       ['no place', pothole(ctx, { territoryCode: undefined }), undefined, 400, 'territoryCode'],
       ['unknown KATO', pothole(ctx, { territoryCode: '359999999' }), undefined, 400, 'territoryCode'],
       ['point far away', pothole(ctx, { territoryCode: undefined, location: { lat: 10, lon: 10 } }), undefined, 400, 'location'],

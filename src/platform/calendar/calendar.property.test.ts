@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../http/errors.ts';
 import { parseCorrectionsCsv, parseCorrectionsJson } from './calendar.corrections.ts';
 import { seededCalendar } from './calendar.seed.ts';
-import { addDays, formatLocal, parseInstant, zonedToUtc } from './calendar.time.ts';
+import { addDays, formatLocal, parseInstant, zonedParts, zonedToUtc } from './calendar.time.ts';
 
 const cal = seededCalendar();
 const RUNS = { numRuns: 300 };
@@ -107,6 +107,34 @@ describe('addWorkingDays (properties)', () => {
         expect(hhmm >= cal.workStart && hhmm <= cal.workEnd).toBe(true);
       }),
       RUNS,
+    );
+  });
+});
+
+describe('zonedParts (cached offsets) against Intl', () => {
+  // Intl's own reading of the wall clock, the definition the cache must agree with.
+  function byIntl(at: Date, timeZone: string): string {
+    const f = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${Number(p.hour) * 3600 + Number(p.minute) * 60 + Number(p.second)}`;
+  }
+  // Almaty (UTC+6 -> +5 on 1 March 2024), daylight saving (Berlin, New York), quarter and half
+  // hours (Kathmandu, St John's), a 30-minute DST shift (Lord Howe).
+  const zones = ['Asia/Almaty', 'Asia/Aqtobe', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'America/St_Johns', 'Australia/Lord_Howe'];
+  it('gives the same local date and second of the day for any instant, across offset changes', () => {
+    const near = fc.oneof(
+      fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2035-01-01T00:00:00Z'), noInvalidDate: true }),
+      // A few hours around Almaty's change (2024-02-29 24:00 local, +6) and Berlin's of 2026.
+      fc.integer({ min: -4 * 3600_000, max: 4 * 3600_000 }).map((d) => new Date(Date.parse('2024-02-29T18:00:00Z') + d)),
+      fc.integer({ min: -4 * 3600_000, max: 4 * 3600_000 }).map((d) => new Date(Date.parse('2026-03-29T01:00:00Z') + d)),
+    );
+    fc.assert(
+      fc.property(near, fc.constantFrom(...zones), (at, tz) => {
+        const p = zonedParts(at, tz);
+        expect(`${p.date} ${Math.floor(p.msOfDay / 1000)}`).toBe(byIntl(at, tz));
+        expect(p.minutes).toBe(Math.floor(p.msOfDay / 60_000));
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -94,25 +94,47 @@ export interface ZonedParts {
   msOfDay: number;
 }
 
-export function zonedParts(at: Date, timeZone: string): ZonedParts {
+/** The zone's offset by Intl, to the second (the costly path: ~5–10 µs a call). */
+function intlOffsetMs(ms: number, timeZone: string): number {
   const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(at)) parts[p.type] = p.value;
-  const hour = Number(parts.hour) % 24;
-  const minutes = hour * 60 + Number(parts.minute);
-  const ms = ((at.getTime() % 1000) + 1000) % 1000;
-  return {
-    date: `${parts.year!.padStart(4, '0')}-${parts.month}-${parts.day}`,
-    minutes,
-    msOfDay: minutes * 60_000 + Number(parts.second) * 1000 + ms,
-  };
+  for (const p of formatter(timeZone).formatToParts(new Date(ms))) parts[p.type] = p.value;
+  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour) % 24, Number(parts.minute), Number(parts.second));
+  return wall - Math.floor(ms / 1000) * 1000;
 }
+
+// Offsets are read once per zone and 15-minute span of UTC: deadline arithmetic converts
+// instants several times per working day counted, and Intl's formatToParts was ~6 % of the
+// server's CPU under load (bench/README.md). A span is cached only when its first and last
+// millisecond have the same offset, so a transition inside a span (none in tzdata since 1972
+// falls off a quarter hour, but nothing relies on it) is always computed exactly.
+const OFFSET_SPAN_MS = 15 * 60_000;
+const OFFSET_CACHE_MAX = 200_000;
+const offsetCache = new Map<string, Map<number, number>>();
 
 /** Offset of the zone from UTC at an instant, in milliseconds (Almaty today: +5 h). */
 export function zoneOffsetMs(at: Date, timeZone: string): number {
-  const p = zonedParts(at, timeZone);
-  const [y, m, d] = p.date.split('-').map(Number) as [number, number, number];
-  const asUtc = Date.UTC(y, m - 1, d) + p.msOfDay;
-  return asUtc - at.getTime();
+  const ms = at.getTime();
+  const span = Math.floor(ms / OFFSET_SPAN_MS);
+  let spans = offsetCache.get(timeZone);
+  const cached = spans?.get(span);
+  if (cached !== undefined) return cached;
+  const start = span * OFFSET_SPAN_MS;
+  const offset = intlOffsetMs(start, timeZone);
+  if (intlOffsetMs(start + OFFSET_SPAN_MS - 1, timeZone) !== offset) return intlOffsetMs(ms, timeZone);
+  if (!spans) offsetCache.set(timeZone, (spans = new Map()));
+  if (spans.size >= OFFSET_CACHE_MAX) spans.clear();
+  spans.set(span, offset);
+  return offset;
+}
+
+export function zonedParts(at: Date, timeZone: string): ZonedParts {
+  const local = new Date(at.getTime() + zoneOffsetMs(at, timeZone));
+  const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
+  return {
+    date: `${String(local.getUTCFullYear()).padStart(4, '0')}-${String(local.getUTCMonth() + 1).padStart(2, '0')}-${String(local.getUTCDate()).padStart(2, '0')}`,
+    minutes,
+    msOfDay: minutes * 60_000 + local.getUTCSeconds() * 1000 + local.getUTCMilliseconds(),
+  };
 }
 
 /** The instant at which the wall clock in `timeZone` shows `date` + `minutes`. */
