@@ -108,7 +108,7 @@ function intlOffsetMs(ms: number, timeZone: string): number {
 // millisecond have the same offset, so a transition inside a span (none in tzdata since 1972
 // falls off a quarter hour, but nothing relies on it) is always computed exactly.
 const OFFSET_SPAN_MS = 15 * 60_000;
-const OFFSET_CACHE_MAX = 200_000;
+const OFFSET_CACHE_MAX = 100_000; // ~3 years of quarter hours per zone, a few MB
 const offsetCache = new Map<string, Map<number, number>>();
 
 /** Offset of the zone from UTC at an instant, in milliseconds (Almaty today: +5 h). */
