@@ -10,7 +10,8 @@
  * default 2; 1 with --smoke), --pgbench-seconds S (default 10), --only intake,sweep,… ,
  * --out DIR (default bench/results), --data-dir DIR (the embedded cluster's directory; given
  * explicitly it is kept, and a database loaded there before is reused), --keep, --cpu-prof
- * (writes the server's V8 CPU profile to the output directory), --trace (writes the queries one
+ * (writes the server's V8 CPU profile to the output directory), --pg-stats (pg_stat_statements
+ * loaded, embedded only: each scenario's statements by PostgreSQL time, pgstat-<scenario>.txt), --trace (writes the queries one
  * operation of each scenario sends, trace-<scenario>.txt in the output directory),
  * --no-closed-history (closed appeals get no workflow history rows: no scenario reads them, and
  * the database is ~40 % smaller — for 10 M on a small disk), --try inbox-index,calendar-revision-cache
@@ -52,6 +53,8 @@ export interface Options {
   dataDir: string | undefined;
   keep: boolean;
   cpuProf: boolean;
+  /** pg_stat_statements loaded for the run (embedded only): each scenario's statements by PostgreSQL time. */
+  pgStats: boolean;
   trace: boolean;
   /** Workflow history rows for closed appeals too (no scenario reads them; ~40 % of the size). */
   closedHistory: boolean;
@@ -69,7 +72,7 @@ const INBOX_INDEX = `create index if not exists bench_try_appeal_work_ix on appe
 export function parseOptions(argv: string[]): Options {
   const opts: Options = {
     appeals: 1_000_000, duration: 10, connections: 16, warmup: 2, pgbenchSeconds: 10, pgbenchClients: 8, smoke: false,
-    only: [...SCENARIOS], out: path.join(ROOT, 'bench/results'), dataDir: undefined, keep: false, cpuProf: false, trace: false, closedHistory: true, tryChanges: [],
+    only: [...SCENARIOS], out: path.join(ROOT, 'bench/results'), dataDir: undefined, keep: false, cpuProf: false, pgStats: false, trace: false, closedHistory: true, tryChanges: [],
   };
   const set = new Set<string>();
   const num = (name: string, v: string | undefined): number => {
@@ -100,6 +103,7 @@ export function parseOptions(argv: string[]): Options {
       case '--data-dir': opts.dataDir = path.resolve(value() ?? ''); break;
       case '--keep': opts.keep = true; break;
       case '--cpu-prof': opts.cpuProf = true; break;
+      case '--pg-stats': opts.pgStats = true; break;
       case '--trace': opts.trace = true; break;
       case '--no-closed-history': opts.closedHistory = false; break;
       case '--try': {
@@ -281,6 +285,26 @@ function checkDisk(dataDir: string, opts: Options): void {
   }
 }
 
+/**
+ * PostgreSQL's side of a scenario (--pg-stats): every statement of the measured window by total
+ * planning + execution time, with calls and time per operation, to `pgstat-<scenario>.txt`.
+ */
+async function writePgStats(c: pg.Client, name: string, ops: number, out: string): Promise<void> {
+  const rows = (await c.query<{ calls: string; plan: number; exec: number; rows: string; query: string }>(
+    `select calls, total_plan_time as plan, total_exec_time as exec, rows, query from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database())
+      order by total_plan_time + total_exec_time desc limit 40`)).rows;
+  const total = rows.reduce((a, r) => a + r.plan + r.exec, 0);
+  const lines = [`${name}: ${ops} operations; PostgreSQL time of the top statements ${Math.round(total)} ms = ${(total / Math.max(1, ops)).toFixed(3)} ms per operation`,
+    'ms/op    plan/op  exec/op  calls/op  rows/call  statement'];
+  for (const r of rows) {
+    const per = (x: number) => (x / Math.max(1, ops)).toFixed(3).padStart(7);
+    lines.push(`${per(r.plan + r.exec)}  ${per(r.plan)}  ${per(r.exec)}  ${(Number(r.calls) / Math.max(1, ops)).toFixed(2).padStart(8)}  ${(Number(r.rows) / Math.max(1, Number(r.calls))).toFixed(1).padStart(9)}  ${r.query.replace(/\s+/g, ' ').slice(0, 220)}`);
+  }
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, `pgstat-${name}.txt`), lines.join('\n') + '\n');
+}
+
 /** One operation of each scenario with the server's query trace on: the round trips, in order. */
 async function traceScenarios(client: Client, names: ScenarioName[], f: Fixtures, out: string): Promise<void> {
   fs.mkdirSync(out, { recursive: true });
@@ -324,14 +348,16 @@ export async function main(argv: string[]): Promise<number> {
       url = external;
       log(`database: DATABASE_URL (${new URL(external).host}${new URL(external).pathname})`);
     } else {
-      cluster = await startCluster({ binDir: await embeddedBinDir(), dataDir });
+      // --pg-stats is the one setting the bench may change, for profiling only (reported in the results).
+      const pgStatsSettings = { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on', 'pg_stat_statements.max': '2000' };
+      cluster = await startCluster({ binDir: await embeddedBinDir(), dataDir, ...(opts.pgStats ? { settings: pgStatsSettings } : {}) });
       const admin = new pg.Client({ connectionString: cluster.url });
       await admin.connect();
       const exists = await admin.query(`select 1 from pg_database where datname = 'ortak_bench'`);
       if (!exists.rowCount) await admin.query('create database ortak_bench');
       await admin.end();
       url = withDatabase(cluster.url, 'ortak_bench');
-      log(`database: embedded PostgreSQL ${cluster.version} in ${path.relative(ROOT, dataDir)} (default settings)`);
+      log(`database: embedded PostgreSQL ${cluster.version} in ${path.relative(ROOT, dataDir)} (${opts.pgStats ? 'default settings + pg_stat_statements' : 'default settings'})`);
     }
     const c = new pg.Client({ connectionString: url });
     c.on('error', () => {}); // the cluster stopping under it after a failure must not crash the report of that failure
@@ -339,8 +365,9 @@ export async function main(argv: string[]): Promise<number> {
     mainClient = c;
     const pgVersion = (await c.query<{ v: string }>('select version() as v')).rows[0]!.v;
     const settings = (await c.query<{ name: string; setting: string }>(
-      `select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'max_wal_size', 'wal_level', 'max_connections')`)).rows;
+      `select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'max_wal_size', 'wal_level', 'max_connections', 'shared_preload_libraries')`)).rows;
 
+    if (opts.pgStats) await c.query('create extension if not exists pg_stat_statements');
     log('\n1. loading data');
     if (cluster) checkDisk(dataDir, opts);
     const load: LoadInfo = await loadData(url, { appeals: opts.appeals, log, closedHistory: opts.closedHistory });
@@ -385,6 +412,7 @@ export async function main(argv: string[]): Promise<number> {
           let before = { queries: 0, commits: 0 };
           let load1 = 0;
           const measured = async () => {
+            if (opts.pgStats) await c.query('select pg_stat_statements_reset()');
             before = await counters();
             server!.resetWindow();
             load1 = os.loadavg()[0]!;
@@ -401,6 +429,7 @@ export async function main(argv: string[]): Promise<number> {
           r.queries_per_op = r.count ? r2((after.queries - before.queries) / (r.count + r.errors)) : null;
           r.commits_per_op = r.count ? r2((after.commits - before.commits) / (r.count + r.errors)) : null;
           results[name] = r;
+          if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out);
           log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op${r.first_error ? `  (first: ${r.first_error})` : ''}`);
         }
       } finally {

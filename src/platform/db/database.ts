@@ -1,5 +1,6 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { PreparingClient } from './prepared.ts';
 import type { DB } from './schema.generated.ts';
 
 export type Db = Kysely<DB>;
@@ -21,7 +22,8 @@ pg.types.setTypeParser(1082, (v) => v);
  * values are left exactly as stored — audit hashes and user data depend on them.
  */
 export function createDb(url: string, poolSize = 10): { db: Db; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'ortak' });
+  // PreparingClient: the statements registered in prepared.ts go as named statements.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'ortak', Client: PreparingClient });
   // An idle client dropped by the server must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });

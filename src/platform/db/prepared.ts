@@ -1,0 +1,44 @@
+import pg from 'pg';
+
+/**
+ * Named (prepared) statements for the few hot statements whose PostgreSQL planning costs more
+ * than running them. Kysely's pg driver sends every statement unnamed, so PostgreSQL parses and
+ * plans it on every call; pg_stat_statements in the bench (`npm run bench -- --pg-stats`) showed
+ * the one-statement sign-in planning for ~0.8 ms and running for ~0.07 ms — on every request.
+ * A statement registered here by its exact text is sent under a fixed name instead: each pooled
+ * connection parses it once, and after PostgreSQL's five custom plans it keeps a generic plan
+ * when that is estimated no worse (plan_cache_mode auto).
+ *
+ * Only statements whose plan does not depend on the values belong here (lookups by key, writes of
+ * one row): a generic plan chosen for a report over a date range could be a poor one. Registered
+ * texts are few and fixed (each holds a plan in every pooled backend), hence the cap.
+ */
+const MAX_STATEMENTS = 64;
+const names = new Map<string, string>();
+
+/** Sends statements with exactly this text as one named statement from now on (idempotent). */
+export function prepareStatement(text: string): void {
+  if (names.has(text)) return;
+  if (names.size >= MAX_STATEMENTS) throw new Error(`prepareStatement: more than ${MAX_STATEMENTS} statements registered; only fixed hot statements belong here`);
+  names.set(text, `ortak_p${names.size + 1}`);
+}
+
+/** The name a statement text is sent under, if it was registered. */
+export function preparedName(text: string): string | undefined {
+  return names.get(text);
+}
+
+/** A pg client that sends registered statements by name; everything else exactly as pg does. */
+export class PreparingClient extends pg.Client {}
+
+// pg's query() has many overloads; only (text, values) — what Kysely sends — is rewritten.
+type AnyQuery = (this: pg.Client, ...args: unknown[]) => unknown;
+const baseQuery = pg.Client.prototype.query as unknown as AnyQuery;
+(PreparingClient.prototype as unknown as { query: AnyQuery }).query = function (this: pg.Client, ...args: unknown[]) {
+  const [text, values] = args;
+  if (typeof text === 'string' && Array.isArray(values) && args.length === 2) {
+    const name = names.get(text);
+    if (name) return baseQuery.call(this, { name, text, values });
+  }
+  return baseQuery.apply(this, args);
+};
