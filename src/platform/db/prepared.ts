@@ -31,14 +31,16 @@ export function preparedName(text: string): string | undefined {
 /** A pg client that sends registered statements by name; everything else exactly as pg does. */
 export class PreparingClient extends pg.Client {}
 
-// pg's query() has many overloads; only (text, values) — what Kysely sends — is rewritten.
+// pg's query() has many overloads; only (text, values) — what Kysely sends — is rewritten. The
+// base method is looked up at each call, so a wrapper installed on pg.Client later (the bench's
+// query counter) still sees every query.
 type AnyQuery = (this: pg.Client, ...args: unknown[]) => unknown;
-const baseQuery = pg.Client.prototype.query as unknown as AnyQuery;
 (PreparingClient.prototype as unknown as { query: AnyQuery }).query = function (this: pg.Client, ...args: unknown[]) {
+  const base = pg.Client.prototype.query as unknown as AnyQuery;
   const [text, values] = args;
   if (typeof text === 'string' && Array.isArray(values) && args.length === 2) {
     const name = names.get(text);
-    if (name) return baseQuery.call(this, { name, text, values });
+    if (name) return base.call(this, { name, text, values });
   }
-  return baseQuery.apply(this, args);
+  return base.apply(this, args);
 };
