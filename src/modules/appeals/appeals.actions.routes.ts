@@ -11,18 +11,18 @@ import * as life from './appeals.lifecycle.ts';
 import type { Attachment } from './appeals.intake.ts';
 import { INTAKE_BODY_LIMIT, multipartJson } from './appeals.multipart.ts';
 import * as s from './appeals.schema.ts';
+import { executePrepared } from '../../platform/db/prepared.ts';
 
 const tags = ['appeals'];
 
 /** The appeal's new state and its case version, in one statement. */
 async function result(db: Executor, id: string) {
   const a = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-    ? await db
+    ? (await executePrepared(db, db
         .selectFrom('appeal as a')
         .leftJoin('workflowCase as c', (j) => j.onRef('c.regionCode', '=', 'a.regionCode').onRef('c.id', '=', 'a.caseId'))
         .select(['a.id', 'a.state', 'a.organizationId', 'a.assigneeId', 'a.dueAt', 'a.closedAt', 'a.caseId', 'c.version'])
-        .where('a.id', '=', id)
-        .executeTakeFirst()
+        .where('a.id', '=', id)))[0]
     : undefined;
   if (!a || !a.caseId) throw notFound('appeal', { messageKey: 'appeals:errors.appeal_not_found' });
   return { id: a.id, state: a.state, organizationId: a.organizationId, assigneeId: a.assigneeId, dueAt: a.dueAt, closedAt: a.closedAt, caseVersion: a.version ?? 0 };

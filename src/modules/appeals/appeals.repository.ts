@@ -3,6 +3,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { ReferenceCache } from '../../platform/db/revision.ts';
 import type { Appeal, AppealAttachment } from '../../platform/db/schema.generated.ts';
 import type { WorkflowCase } from '../../platform/workflow/hooks.ts';
+import { executePrepared } from '../../platform/db/prepared.ts';
 
 /** SQL of the appeal register. Every statement names the region (the Citus distribution key) when it can. */
 
@@ -27,14 +28,14 @@ export async function insertAppeal(trx: Executor, row: NewAppeal): Promise<Appea
 }
 
 export async function findAppeal(db: Executor, regionCode: string, id: string): Promise<AppealRow | undefined> {
-  const r = await appeals(db).where('regionCode', '=', regionCode).where('id', '=', id).executeTakeFirst();
+  const [r] = await executePrepared(db, appeals(db).where('regionCode', '=', regionCode).where('id', '=', id));
   return r && strip(r);
 }
 
 /** By id alone (pages address appeals by id; on Citus a fan-out read). */
 export async function findAppealById(db: Executor, id: string): Promise<AppealRow | undefined> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
-  const r = await appeals(db).where('id', '=', id).executeTakeFirst();
+  const [r] = await executePrepared(db, appeals(db).where('id', '=', id));
   return r && strip(r);
 }
 
@@ -92,10 +93,11 @@ export async function splitLinks(db: Executor, a: Pick<AppealRow, 'regionCode' |
 
 /** `syncFromCase` in one statement: the case's current row, read by the UPDATE itself. */
 export async function syncFromCaseRow(trx: Executor, regionCode: string, appealId: string, caseId: string, now: Date): Promise<void> {
-  await sql`update appeal a set case_id = c.id, state = c.state, organization_id = c.organization_id, assignee_id = c.assignee_id,
+  // A named statement (platform/db/prepared.ts): it runs on every lifecycle step.
+  await executePrepared(trx, sql`update appeal a set case_id = c.id, state = c.state, organization_id = c.organization_id, assignee_id = c.assignee_id,
       due_at = coalesce(c.due_at, c.state_due_at), closed_at = c.closed_at, updated_at = ${now}
     from workflow_case c
-    where c.region_code = ${regionCode} and c.id = ${caseId} and a.region_code = ${regionCode} and a.id = ${appealId}`.execute(trx);
+    where c.region_code = ${regionCode} and c.id = ${caseId} and a.region_code = ${regionCode} and a.id = ${appealId}`.compile(trx));
 }
 
 // Slip prefixes change with the KATO classifier only, but a change must reach every process:

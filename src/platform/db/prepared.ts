@@ -1,4 +1,6 @@
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import pg from 'pg';
+import type { DB } from './schema.generated.ts';
 
 /**
  * Named (prepared) statements for the few hot statements whose PostgreSQL planning costs more
@@ -44,3 +46,13 @@ type AnyQuery = (this: pg.Client, ...args: unknown[]) => unknown;
   }
   return base.apply(this, args);
 };
+
+/**
+ * Runs a query as a registered named statement and returns its rows. For fixed-shape statements
+ * only (the same text on every call: key lookups, one-row writes); see the rules above.
+ */
+export async function executePrepared<R>(db: Kysely<DB>, query: Compilable<R> | CompiledQuery<R>): Promise<R[]> {
+  const compiled = 'compile' in query ? query.compile() : query;
+  prepareStatement(compiled.sql);
+  return (await db.executeQuery(compiled)).rows;
+}

@@ -11,6 +11,7 @@ import type { EffectContext, EffectTrigger, WorkflowCase, WorkflowDeps } from '.
 import { checkTransition } from './machine.ts';
 import { getDefinition, type DefinitionRecord } from './registry.ts';
 import { closeDeadlines, deadlineSpec, moveDue, openDeadline, pauseDeadline, refreshCase, runningDeadlines, timesOf } from './tracking.ts';
+import { executePrepared } from '../db/prepared.ts';
 
 /**
  * Running cases: act, reassign (start: start.ts). Every function takes the caller's transaction and
@@ -56,7 +57,8 @@ function versionConflict(c: { id: string; version: number }, expected?: number):
 }
 
 export async function findCase(db: Executor, regionCode: string, caseId: string): Promise<WorkflowCase | undefined> {
-  return db.selectFrom('workflowCase').selectAll().where('regionCode', '=', regionCode).where('id', '=', caseId).executeTakeFirst();
+  // A named statement (prepared.ts); the sweep's re-read of a case has the same text.
+  return (await executePrepared(db, db.selectFrom('workflowCase').selectAll().where('regionCode', '=', regionCode).where('id', '=', caseId)))[0];
 }
 
 export async function getCase(db: Executor, regionCode: string, caseId: string): Promise<WorkflowCase> {
@@ -219,7 +221,7 @@ export async function performAction(trx: Executor, deps: WorkflowDeps, input: Pe
         ? null // moved to another organization: its head assigns anew
         : c0.assigneeId;
 
-  const claimed = await trx
+  const [claimed] = await executePrepared(trx, trx
     .updateTable('workflowCase')
     .set({
       state: to,
@@ -232,8 +234,7 @@ export async function performAction(trx: Executor, deps: WorkflowDeps, input: Pe
     .where('regionCode', '=', c0.regionCode)
     .where('id', '=', c0.id)
     .where('version', '=', c0.version)
-    .returningAll()
-    .executeTakeFirst();
+    .returningAll());
   if (!claimed) throw versionConflict({ id: c0.id, version: c0.version + 1 }, input.expectedVersion ?? c0.version);
 
   const historyId = await historyRow(trx, claimed, { seq: claimed.version, action: input.action, from, to, actor: input.actor, at, comment, input: data });
