@@ -14,8 +14,7 @@
  * loaded, embedded only: each scenario's statements by PostgreSQL time, pgstat-<scenario>.txt), --trace (writes the queries one
  * operation of each scenario sends, trace-<scenario>.txt in the output directory),
  * --no-closed-history (closed appeals get no workflow history rows: no scenario reads them, and
- * the database is ~40 % smaller — for 10 M on a small disk), --try inbox-index,calendar-revision-cache
- * (simulates proposed changes for the run, without changing src/; see bench/README.md).
+ * the database is ~40 % smaller — for 10 M on a small disk).
  *
  * On the embedded PostgreSQL 17 by default (a throwaway cluster in .test-data/bench-<pid>,
  * default settings: durability untouched), or on DATABASE_URL (an empty database, or one this
@@ -59,20 +58,12 @@ export interface Options {
   /** Workflow history rows for closed appeals too (no scenario reads them; ~40 % of the size). */
   closedHistory: boolean;
   /** Proposed changes simulated for this run (bench/README.md, "Trying a proposal"). */
-  tryChanges: TryChange[];
 }
-
-export const TRY_CHANGES = ['inbox-index', 'calendar-revision-cache'] as const;
-export type TryChange = (typeof TRY_CHANGES)[number];
-
-/** The proposed inbox index (bench/README.md), created for the run and dropped after it. */
-const INBOX_INDEX = `create index if not exists bench_try_appeal_work_ix on appeal (region_code, organization_id, due_at, received_at, id)
-  where state in ('registered', 'assigned', 'in_progress', 'awaiting_applicant', 'reopened')`;
 
 export function parseOptions(argv: string[]): Options {
   const opts: Options = {
     appeals: 1_000_000, duration: 10, connections: 16, warmup: 2, pgbenchSeconds: 10, pgbenchClients: 8, smoke: false,
-    only: [...SCENARIOS], out: path.join(ROOT, 'bench/results'), dataDir: undefined, keep: false, cpuProf: false, pgStats: false, trace: false, closedHistory: true, tryChanges: [],
+    only: [...SCENARIOS], out: path.join(ROOT, 'bench/results'), dataDir: undefined, keep: false, cpuProf: false, pgStats: false, trace: false, closedHistory: true,
   };
   const set = new Set<string>();
   const num = (name: string, v: string | undefined): number => {
@@ -106,13 +97,6 @@ export function parseOptions(argv: string[]): Options {
       case '--pg-stats': opts.pgStats = true; break;
       case '--trace': opts.trace = true; break;
       case '--no-closed-history': opts.closedHistory = false; break;
-      case '--try': {
-        const names = (value() ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-        const bad = names.filter((n) => !(TRY_CHANGES as readonly string[]).includes(n));
-        if (bad.length) throw new Error(`--try: unknown change ${bad.join(', ')} (known: ${TRY_CHANGES.join(', ')})`);
-        opts.tryChanges = names as TryChange[];
-        break;
-      }
       case '--help':
       case '-h':
         process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]!.replace(/^\/\*\*?|^ \* ?/gm, '') + '\n');
@@ -206,7 +190,6 @@ async function startServer(databaseUrl: string, opts: Options, workDir: string):
       HOST: '127.0.0.1',
       DATA_DIR: workDir,
       SEED_DEMO: 'false',
-      BENCH_TRY: opts.tryChanges.join(','),
       // Many simulated users sign in from one address, and the public scenarios come from it too.
       LOGIN_RATE_LIMIT: '100000',
       ANON_RATE_LIMIT: '1000000',
@@ -336,6 +319,7 @@ export async function main(argv: string[]): Promise<number> {
   const started = new Date();
   log(`Ortak bench: ${opts.appeals.toLocaleString('en')} appeals, ${opts.duration} s per scenario (+${opts.warmup} s warm-up), ${opts.connections} connections; load average ${loadStart.map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
   const external = process.env.DATABASE_URL || undefined;
+  if (external && opts.pgStats) throw new Error('--pg-stats loads pg_stat_statements into the embedded cluster; it cannot change the server behind DATABASE_URL');
   const dataDir = opts.dataDir ?? path.join(ROOT, `.test-data/bench-${process.pid}`);
   const keep = opts.keep || !!opts.dataDir;
   let cluster: Cluster | undefined;
@@ -380,12 +364,6 @@ export async function main(argv: string[]): Promise<number> {
     const pgb: PgbenchResult = await runPgbench(url, { clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds });
     log(`  ${pgb.tps} tps (${pgb.version})`);
 
-    if (opts.tryChanges.includes('inbox-index')) {
-      log('  trying: the proposed inbox index');
-      await c.query(INBOX_INDEX);
-      await c.query('analyze appeal');
-    }
-    if (opts.tryChanges.includes('calendar-revision-cache')) log('  trying: the calendar revision answered from a 1-second cache');
     const results: Partial<Record<ScenarioName, ScenarioResult>> = {};
     const http = opts.only.filter((s) => s !== 'sweep');
     let peakRss = 0;
@@ -453,7 +431,6 @@ export async function main(argv: string[]): Promise<number> {
         await db.destroy();
       }
     }
-    if (opts.tryChanges.includes('inbox-index')) await c.query('drop index if exists bench_try_appeal_work_ix');
     const scenarios = Object.fromEntries(
       SCENARIOS.filter((n) => results[n]).map((n) => [n, { ...results[n]!, ratio_to_pgbench: r2(results[n]!.rps / pgb.tps) }]),
     ) as Record<ScenarioName, ScenarioResult & { ratio_to_pgbench: number }>;
@@ -486,12 +463,12 @@ export async function main(argv: string[]): Promise<number> {
       postgres_version: pgVersion,
       postgres_settings: Object.fromEntries(settings.map((s) => [s.name, s.setting])),
       database: external ? 'DATABASE_URL' : 'embedded',
-      settings: { connections: opts.connections, duration_s: opts.duration, warmup_s: opts.warmup, smoke: opts.smoke, tried: opts.tryChanges },
+      settings: { connections: opts.connections, duration_s: opts.duration, warmup_s: opts.warmup, smoke: opts.smoke, pg_stats: opts.pgStats },
       scenarios,
     };
     fs.mkdirSync(opts.out, { recursive: true });
-    // Smoke runs and runs that try a change never replace latest.json.
-    const prefix = opts.smoke ? 'smoke-' : opts.tryChanges.length ? 'try-' : '';
+    // Smoke runs and profiling runs (pg_stat_statements loaded) never replace latest.json.
+    const prefix = opts.smoke ? 'smoke-' : opts.pgStats ? 'pgstats-' : '';
     const file = path.join(opts.out, `${prefix}${started.toISOString().replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     fs.writeFileSync(path.join(opts.out, `${prefix}latest.json`), JSON.stringify(report, null, 2) + '\n');

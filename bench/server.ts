@@ -19,24 +19,13 @@ const log = (s: string) => process.stderr.write(`[server] ${s}\n`);
 // Counts the queries the process sends (one increment per query; the bench reports queries per
 // operation). Everything else is the server as `serve` runs it.
 // With a trace on (POST /__bench/trace), the text of each query is kept until it is read.
-//
-// BENCH_TRY=calendar-revision-cache simulates a proposed change (bench/README.md) without
-// touching src/: the calendar's revision check (`select "revision" from "calendar_revision"`,
-// one round trip per getCalendar call) is answered from the last result for up to one second.
+
 let queries = 0;
 let trace: string[] | undefined;
-const tryRevisionCache = (process.env.BENCH_TRY ?? '').split(',').includes('calendar-revision-cache');
-const REVISION_SQL = 'select "revision" from "calendar_revision"';
-let revision: { at: number; result: unknown } | undefined;
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   const q = args[0] as string | { text?: string };
   const text = typeof q === 'string' ? q : (q?.text ?? '');
-  if (tryRevisionCache && text === REVISION_SQL && typeof args.at(-1) !== 'function') {
-    if (revision && Date.now() - revision.at < 1000) return Promise.resolve(revision.result);
-    const p = (query as (...a: unknown[]) => Promise<unknown>).apply(this, args);
-    return p.then((result) => ((revision = { at: Date.now(), result }), result));
-  }
   queries++;
   if (trace) trace.push(text.replace(/\s+/g, ' ').trim());
   return (query as (...a: unknown[]) => unknown).apply(this, args);
