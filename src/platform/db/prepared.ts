@@ -14,6 +14,11 @@ import type { DB } from './schema.generated.ts';
  * Only statements whose plan does not depend on the values belong here (lookups by key, writes of
  * one row): a generic plan chosen for a report over a date range could be a poor one. Registered
  * texts are few and fixed (each holds a plan in every pooled backend), hence the cap.
+ *
+ * Hazard: a named `select *` / `returning *` planned before a migration that adds a column to its
+ * table fails afterwards in that connection ("cached plan must not change result type"). `serve`
+ * migrates before it opens its pool, so only processes started before a schema change are
+ * exposed: restart every server process after migrating (docs/OPERATIONS.md).
  */
 const MAX_STATEMENTS = 64;
 const names = new Map<string, string>();

@@ -4,7 +4,9 @@ import { appendAudit } from '../audit/audit.ts';
 import { getCalendar, type Calendar } from '../calendar/calendar.ts';
 import type { Clock } from '../clock.ts';
 import type { Db, Executor } from '../db/database.ts';
+import { executePrepared } from '../db/prepared.ts';
 import { defineJob, type Jobs } from '../jobs/jobs.ts';
+import { findCase } from './cases.ts';
 import type { EscalationStep } from './definition.ts';
 import { stepInstant } from './deadlines.ts';
 import type { HookRegistry, SweepBatch, WorkflowCase, WorkflowNotice } from './hooks.ts';
@@ -221,25 +223,25 @@ async function applyDueSteps(
   batch: SweepBatch,
 ): Promise<'busy' | { applied: number; notices: number }> {
   // Case first, then deadline: the same lock order as an action, so the two never deadlock.
-  const c = await trx
+  // Every statement of a step has one fixed shape: named statements (platform/db/prepared.ts),
+  // parsed and planned once per connection instead of once per deadline.
+  const [c] = await executePrepared(trx, trx
     .selectFrom('workflowCase')
     .selectAll()
     .where('regionCode', '=', d.regionCode)
     .where('id', '=', d.caseId)
     .forUpdate()
-    .skipLocked()
-    .executeTakeFirst();
+    .skipLocked());
   if (!c) return 'busy';
-  const row = await trx
+  const [row] = await executePrepared(trx, trx
     .selectFrom('workflowDeadline')
     .selectAll()
     .where('regionCode', '=', d.regionCode)
     .where('id', '=', d.id)
-    .forUpdate()
-    .executeTakeFirst();
+    .forUpdate());
   if (!row || row.nextStepAt === null || row.nextStepAt.getTime() > now.getTime()) return { applied: 0, notices: 0 };
   if (row.status !== 'running' || c.closedAt) {
-    await trx.updateTable('workflowDeadline').set({ nextStepAt: null }).where('regionCode', '=', row.regionCode).where('id', '=', row.id).execute();
+    await executePrepared(trx, trx.updateTable('workflowDeadline').set({ nextStepAt: null }).where('regionCode', '=', row.regionCode).where('id', '=', row.id));
     return { applied: 0, notices: 0 };
   }
   const { definition } = await getDefinition(trx, c.definitionId);
@@ -255,7 +257,7 @@ async function applyDueSteps(
     const step = ladder[i]!;
     const dueAt = stepInstant(cal, step, times);
     if (dueAt.getTime() > now.getTime()) break;
-    const esc = await trx
+    const [esc] = await executePrepared(trx, trx
       .insertInto('workflowEscalation')
       .values({
         regionCode: row.regionCode,
@@ -270,14 +272,13 @@ async function applyDueSteps(
         effects: step.effects ?? [],
       })
       .onConflict((oc) => oc.constraint('workflow_escalation_step_uq').doNothing())
-      .returning('id')
-      .executeTakeFirst();
+      .returning('id'));
     level = Math.max(level, step.level);
     if (!esc) continue; // applied before: nothing more to do
     applied++;
     const kind = noticeKind(step);
     for (const recipient of step.notify) {
-      const notice = await trx
+      const [notice] = await executePrepared(trx, trx
         .insertInto('workflowNotice')
         .values({
           regionCode: c.regionCode,
@@ -300,8 +301,8 @@ async function applyDueSteps(
           }),
           createdAt: now,
         })
-        .returning(['regionCode', 'id', 'caseId', 'escalationId', 'kind', 'level', 'recipient', 'organizationId', 'assigneeId', 'createdAt', sql<string>`data::text`.as('dataText')])
-        .executeTakeFirstOrThrow();
+        .returning(['regionCode', 'id', 'caseId', 'escalationId', 'kind', 'level', 'recipient', 'organizationId', 'assigneeId', 'createdAt', sql<string>`data::text`.as('dataText')]));
+      if (!notice) throw new Error('workflow notice not inserted');
       notices++;
       await hooks?.[c.processKey]?.onNotice?.(trx, toNotice(notice), current, batch);
     }
@@ -328,16 +329,15 @@ async function applyDueSteps(
         trigger: { kind: 'escalation', deadlineId: row.id, deadlineKey: row.deadlineKey, scope: row.scope as Scope, stepIndex: i, level: step.level, notify: step.notify },
       });
       // An effect may have reassigned the case (assignCase); later notices go to the new owner.
-      current = (await trx.selectFrom('workflowCase').selectAll().where('regionCode', '=', c.regionCode).where('id', '=', c.id).executeTakeFirst()) ?? current;
+      current = (await findCase(trx, c.regionCode, c.id)) ?? current;
     }
   }
   const nextStepAt = i < ladder.length ? stepInstant(cal, ladder[i]!, times) : null;
-  await trx
+  await executePrepared(trx, trx
     .updateTable('workflowDeadline')
     .set({ nextStep: i, nextStepAt, level })
     .where('regionCode', '=', row.regionCode)
-    .where('id', '=', row.id)
-    .execute();
+    .where('id', '=', row.id));
   await refreshCase(trx, c);
   return { applied, notices };
 }
