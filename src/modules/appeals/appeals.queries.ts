@@ -14,7 +14,7 @@ import { getCategory, type CategoryView } from './appeals.categories.ts';
 import type { AppealsDeps } from './appeals.deps.ts';
 import * as repo from './appeals.repository.ts';
 import { maySplit } from './appeals.split.ts';
-import { applicantView, listItem, publicView, WORK_STATES, workingDaysLeft, type AppealListItem, type ApplicantView, type PublicAppealView } from './appeals.views.ts';
+import { applicantView, LIST_COLUMNS, listItem, publicView, WORK_STATES, workingDaysLeft, type AppealListItem, type ApplicantView, type ListRow, type PublicAppealView } from './appeals.views.ts';
 
 /** The read side: an appeal's page, my appeals, the inbox, the head's overview, the caller lookup. */
 
@@ -157,18 +157,22 @@ export async function findAttachmentFile(db: Executor, appealId: string, attachm
   return { fileId: f.fileId, originalName: f.originalName, mime: f.mime };
 }
 
-async function items(db: Executor, rows: repo.AppealRow[], now: Date): Promise<AppealListItem[]> {
+async function items(db: Executor, rows: ListRow[], now: Date): Promise<AppealListItem[]> {
   // One calendar per region of the page (getCalendar checks the revision with a round trip on each call).
   const calendars = new Map<string, Calendar>();
   for (const code of new Set(rows.map((r) => r.regionCode))) calendars.set(code, await getCalendar(db, code));
   return rows.map((r) => listItem(r, calendars.get(r.regionCode)!, now));
 }
 
+/**
+ * Every list (inbox, my appeals, the head's overdue, the caller's earlier appeals) reads the list
+ * item's columns only, with the text cut to the excerpt by PostgreSQL (`left` counts characters, as
+ * the excerpt does): the rows were all ~60 columns with the whole text and the extra fields, parsed
+ * and renamed per column and row in Node — the inbox's cost grew with the rows a page shows.
+ */
 function base(db: Executor) {
-  return db.selectFrom('appeal as a').selectAll('a').select(sql<string>`a.extra::text`.as('extraText'));
+  return db.selectFrom('appeal as a').select([...LIST_COLUMNS.map((c) => `a.${c}` as const), sql<string>`left(a.text, 200)`.as('text')]);
 }
-
-const strip = (rows: (repo.AppealRow & { extra?: unknown })[]) => rows.map(({ extra: _e, ...r }) => r as repo.AppealRow);
 
 /** A citizen's own appeals, newest first. */
 export async function listMyAppeals(db: Executor, actor: Actor, p: { limit?: number; offset?: number }, now: Date): Promise<Page<AppealListItem>> {
@@ -179,7 +183,7 @@ export async function listMyAppeals(db: Executor, actor: Actor, p: { limit?: num
     q.orderBy('a.receivedAt', 'desc').orderBy('a.id').limit(page.limit).offset(page.offset).execute(),
     db.selectFrom('appeal').select((eb) => eb.fn.countAll<number>().as('n')).where('applicantAccountId', '=', actor.accountId).executeTakeFirstOrThrow(),
   ]);
-  return { items: await items(db, strip(rows), now), total: Number(total.n), ...page };
+  return { items: await items(db, rows, now), total: Number(total.n), ...page };
 }
 
 export interface InboxFilter {
@@ -214,7 +218,7 @@ export async function listInbox(db: Executor, actor: Actor, f: InboxFilter, now:
     q.orderBy(sql`a.due_at asc nulls last`).orderBy('a.receivedAt').orderBy('a.id').limit(page.limit).offset(page.offset).execute(),
     q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: await items(db, strip(rows), now), total: Number(total.n), ...page };
+  return { items: await items(db, rows, now), total: Number(total.n), ...page };
 }
 
 export interface HolderRow {
@@ -254,7 +258,7 @@ export async function organizationOverview(db: Executor, organizationId: string,
     holders: byHolder
       .map((h) => ({ assigneeId: h.assigneeId, name: h.assigneeId ? (names.get(h.assigneeId) ?? null) : null, open: h.open, overdue: h.overdue, deemedRefusals: h.deemedRefusals }))
       .sort((x, y) => y.overdue - x.overdue || y.open - x.open),
-    overdue: await items(db, strip(overdueRows), now),
+    overdue: await items(db, overdueRows, now),
   };
 }
 
@@ -271,7 +275,7 @@ export async function findCaller(db: Executor, q: { iin?: string; phone?: string
   let s = base(db).where('a.regionCode', '=', actor.regionCode);
   s = s.where((eb) => eb.or([...(ids.length ? [eb('a.applicantPersonId', 'in', ids)] : []), ...(phones.length ? [eb('a.applicantPhone', 'in', phones)] : []), eb.val(false)]));
   const rows = ids.length || phones.length ? await s.orderBy('a.receivedAt', 'desc').limit(50).execute() : [];
-  return { people, appeals: await items(db, strip(rows), now) };
+  return { people, appeals: await items(db, rows, now) };
 }
 
 /** Public fields only (no personal data): for Open311 and public statistics. */
