@@ -13,15 +13,14 @@ import { useAppealAction, useCategories, useOrganizations, useStaff } from './st
  * What the viewer may do with the appeal now. The server lists the actions open to this user
  * (`actions` of the page); the screen offers exactly those, plus "propose forwarding", which an
  * organization does by returning the appeal to the coordination centre with the body it
- * proposes (the coordination centre forwards: APPC art. 65), and "split the part outside our
- * competence" (APPC art. 65: a new appeal), which the page's `actions` do not list: offered on an
- * appeal under consideration to its organization's staff and to a coordinator, as the server
- * allows (appeals.split.ts); the server still decides.
+ * proposes (the coordination centre forwards: APPC art. 65). "Split the part outside our
+ * competence" (APPC art. 65: a new appeal) is among the page's `actions` when the server's
+ * `maySplit` allows it (appeals.split.ts); the server still decides on submit.
  */
 
 type Kind = 'request_info' | 'answer' | 'return' | 'propose' | 'split' | 'extend' | 'delegate' | 'reassign' | 'route' | 'forward';
 const ORDER: Kind[] = ['answer', 'request_info', 'return', 'propose', 'split', 'extend', 'delegate', 'reassign', 'route', 'forward'];
-/** The states in which a part may be split off (appeals.views.ts WORK_STATES). */
+/** The answer's decision (APPC: granted, partly granted, refused, explained). */
 const DECISIONS = ['granted', 'partly_granted', 'refused', 'explained'] as const;
 
 /** What `POST /api/appeals/:id/split` answers: the new appeal's slip. */
