@@ -144,6 +144,13 @@ describe('the operator', () => {
     expect(res.json()).toMatchObject({ channel: 'operator', receivedBy: { kind: 'staff' }, applicant: { iin: '061211600012' } });
   });
 
+  it('lists show the first 200 characters of the text (characters, not bytes: Kazakh and emoji)', async () => {
+    const text = `${'Ә'.repeat(150)}${'🚧'.repeat(60)}`;
+    const slip = await file(ctx, 'operator', { ...pothole(ctx, { text }), applicant: { iin: '061211600012' } }, '/api/appeals/operator');
+    const me = (await t.app.inject({ url: '/api/appeals/mine?limit=100', headers: await as(ctx, '061211600012') })).json() as { items: { id: string; excerpt: string }[] };
+    expect(me.items.find((x) => x.id === slip.appealId)?.excerpt).toBe([...text].slice(0, 200).join(''));
+  });
+
   it('registers a new caller (IIN and name), or a caller without IIN by name and phone', async () => {
     const fresh = await file(ctx, 'operator', { ...pothole(ctx), applicant: { iin: '850308440016', lastName: 'Ахметова', firstName: 'Жанар', phone: '8 701 555 12 34' } }, '/api/appeals/operator');
     expect(fresh.isAnonymous).toBe(false);

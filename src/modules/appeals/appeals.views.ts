@@ -55,7 +55,7 @@ export const LIST_COLUMNS = [
   'receivedAt', 'registeredOn', 'dueAt', 'closedAt', 'territoryCode', 'isAnonymous', 'isSecurityReport',
   'reopenCount', 'deemedRefusalAt', 'applicantName', 'applicantPhone',
 ] as const satisfies readonly (keyof AppealRow)[];
-/** A list row: the columns above and the text (lists read only its first 200 characters). */
+/** A list row: the columns above and `text`, already the excerpt (the lists' query reads `left(text, 200)`). */
 export type ListRow = Pick<AppealRow, (typeof LIST_COLUMNS)[number] | 'text'>;
 
 export function listItem(a: ListRow, cal: Calendar, now: Date): AppealListItem {
@@ -74,7 +74,7 @@ export function listItem(a: ListRow, cal: Calendar, now: Date): AppealListItem {
     dueAt: a.dueAt,
     isOverdue: a.closedAt === null && a.dueAt !== null && a.dueAt.getTime() < now.getTime(),
     workingDaysLeft: a.closedAt === null ? workingDaysLeft(cal, a.dueAt, now) : null,
-    excerpt: [...a.text].slice(0, 200).join(''),
+    excerpt: a.text,
     territoryCode: a.territoryCode,
     isAnonymous: a.isAnonymous,
     isSecurityReport: a.isSecurityReport,
