@@ -31,6 +31,18 @@ function start(env: Record<string, string>): Started {
   return { child, output: () => out, exited };
 }
 
+/**
+ * Stops a start that is still running (a failed expectation must not leave it holding the port
+ * and the data directory for the next test): Ctrl-C first, then SIGKILL after 20 s.
+ */
+async function stop(s: Started): Promise<void> {
+  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
+  s.child.kill('SIGINT');
+  const killed = setTimeout(() => s.child.kill('SIGKILL'), 20_000);
+  await s.exited;
+  clearTimeout(killed);
+}
+
 async function until(cond: () => boolean, ms: number, what: string, s?: Started) {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -53,67 +65,89 @@ afterAll(async () => {
 });
 
 describe('npm start on the embedded PostgreSQL', () => {
-  let port = 0;
-
+  // Each test stops what it started, also when an expectation fails, and takes its own port.
   it('first start: creates the database, loads the demo, prints URL, accounts and data directory', async () => {
-    port = await freePort();
+    const port = await freePort();
     const s = start({ PORT: String(port) });
-    await until(() => s.output().includes('Ortak is ready'), 120_000, 'first start', s);
-    const out = s.output();
-    expect(out).toContain(`http://localhost:${port}`);
-    expect(out).toContain(`Data directory: ${dataDir}`);
-    expect(out).toMatch(/embedded PostgreSQL 17/);
-    expect(out).toContain('Demo accounts');
-    expect(out).toMatch(/coordinator/);
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready' });
-    // Ctrl-C: the server and its database stop cleanly.
-    s.child.kill('SIGINT');
-    expect(await s.exited).toBe(0);
-    expect(fs.existsSync(pidFile)).toBe(false);
-  }, 150_000);
+    try {
+      await until(() => s.output().includes('Ortak is ready'), 150_000, 'first start', s);
+      const out = s.output();
+      expect(out).toContain(`http://localhost:${port}`);
+      expect(out).toContain(`Data directory: ${dataDir}`);
+      expect(out).toMatch(/embedded PostgreSQL 17/);
+      expect(out).toContain('Demo accounts');
+      expect(out).toMatch(/coordinator/);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready' });
+      // Ctrl-C: the server and its database stop cleanly.
+      s.child.kill('SIGINT');
+      expect(await s.exited, s.output()).toBe(0);
+      expect(fs.existsSync(pidFile)).toBe(false);
+    } finally {
+      await stop(s);
+    }
+  }, 180_000);
 
   it('a killed process leaves PostgreSQL running; the next start recovers it and reuses the data', async () => {
+    const port = await freePort();
     const s = start({ PORT: String(port) });
-    await until(() => s.output().includes('Ortak is ready'), 60_000, 'second start', s);
-    expect(s.output()).not.toContain('Loaded the demo region'); // data reused, not reseeded
-    const orphan = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-    s.child.kill('SIGKILL');
-    await s.exited;
-    expect(alive(orphan)).toBe(true);
-    const again = start({ PORT: String(port) });
-    await until(() => again.output().includes('Ortak is ready'), 60_000, 'start after kill -9', again);
-    expect(alive(orphan)).toBe(false);
-    again.child.kill('SIGINT');
-    expect(await again.exited).toBe(0);
-  }, 150_000);
+    let again: Started | undefined;
+    try {
+      await until(() => s.output().includes('Ortak is ready'), 90_000, 'second start', s);
+      expect(s.output()).not.toContain('Loaded the demo region'); // data reused, not reseeded
+      const orphan = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+      s.child.kill('SIGKILL');
+      await s.exited;
+      expect(alive(orphan)).toBe(true);
+      again = start({ PORT: String(port) });
+      await until(() => again!.output().includes('Ortak is ready'), 90_000, 'start after kill -9', again);
+      expect(alive(orphan)).toBe(false);
+      again.child.kill('SIGINT');
+      expect(await again.exited, again.output()).toBe(0);
+    } finally {
+      await stop(s);
+      if (again) await stop(again);
+    }
+  }, 200_000);
 
   it('a stale postmaster.pid (its process gone) is removed and the start goes on', async () => {
     fs.writeFileSync(pidFile, `999999\n${path.join(dataDir, 'pg')}\n0\n5432\n`);
-    const s = start({ PORT: String(port) });
-    await until(() => s.output().includes('Ortak is ready'), 60_000, 'start with stale pid', s);
-    s.child.kill('SIGINT');
-    expect(await s.exited).toBe(0);
-  }, 90_000);
+    const s = start({ PORT: String(await freePort()) });
+    try {
+      await until(() => s.output().includes('Ortak is ready'), 90_000, 'start with stale pid', s);
+      s.child.kill('SIGINT');
+      expect(await s.exited, s.output()).toBe(0);
+    } finally {
+      await stop(s);
+    }
+  }, 120_000);
 
   it('a port in use gives a clear message naming the port and PORT', async () => {
     const blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(port, '0.0.0.0', r));
+    const port = await new Promise<number>((resolve, reject) => {
+      blocker.once('error', reject);
+      blocker.listen(0, '0.0.0.0', () => resolve((blocker.address() as net.AddressInfo).port));
+    });
+    const s = start({ PORT: String(port) });
     try {
-      const s = start({ PORT: String(port) });
-      expect(await s.exited).toBe(1);
+      expect(await s.exited, s.output()).toBe(1);
       expect(s.output()).toContain(`Port ${port} is already in use`);
       expect(s.output()).toContain('PORT=');
       expect(fs.existsSync(pidFile)).toBe(false); // the embedded database was stopped too
     } finally {
+      await stop(s);
       blocker.close();
     }
-  }, 90_000);
+  }, 120_000);
 
   it('a bad setting stops the start naming the variable', async () => {
     const s = start({ PORT: 'eighty' });
-    expect(await s.exited).toBe(2);
-    expect(s.output()).toContain('PORT');
+    try {
+      expect(await s.exited).toBe(2);
+      expect(s.output()).toContain('PORT');
+    } finally {
+      await stop(s);
+    }
   }, 30_000);
 });
 
@@ -124,9 +158,9 @@ describe('npm start on an external PostgreSQL (DATABASE_URL)', () => {
     await admin.connect();
     await admin.query(`drop database if exists ${name}`);
     await admin.query(`create database ${name}`);
+    const port = await freePort();
+    const s = start({ PORT: String(port), DATABASE_URL: withDatabase(inject('pgAdminUrl'), name) });
     try {
-      const port = await freePort();
-      const s = start({ PORT: String(port), DATABASE_URL: withDatabase(inject('pgAdminUrl'), name) });
       await until(() => s.output().includes('Ortak is ready'), 90_000, 'start on DATABASE_URL', s);
       expect(s.output()).toContain('Database: PostgreSQL at 127.0.0.1');
       expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready' });
@@ -137,8 +171,9 @@ describe('npm start on an external PostgreSQL (DATABASE_URL)', () => {
       await db.end();
       expect(scheduled).toEqual(['auth.session-cleanup', 'files.sweep', 'http.idempotency-purge', 'workflow.sweep']);
       s.child.kill('SIGINT');
-      expect(await s.exited).toBe(0);
+      expect(await s.exited, s.output()).toBe(0);
     } finally {
+      await stop(s);
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     }

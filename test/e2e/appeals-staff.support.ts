@@ -48,7 +48,7 @@ export interface Env {
 export async function start(clock: Clock): Promise<Env> {
   const browser = await launchBrowser();
   try {
-    ensureWebBuilt();
+    await ensureWebBuilt();
     const app = await createTestApp({ clock });
     await app.app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.app.server.address();

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { ensureWebBuilt as buildWeb } from '../../src/web-build.ts';
 import { createTestApp, type TestApp } from '../app.ts';
 
 /**
@@ -15,8 +15,6 @@ import { createTestApp, type TestApp } from '../app.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'screenshots');
-const WEB_DIST_INDEX = path.join(ROOT, 'web', 'dist', 'index.html');
-const BUILD_LOCK = path.join(ROOT, 'node_modules', '.cache', 'ortak-web-build.lock');
 
 export const PHONE = { width: 360, height: 740 } as const;
 export const DESKTOP = { width: 1280, height: 800 } as const;
@@ -34,63 +32,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-function newestMtime(p: string): number {
-  if (!fs.existsSync(p)) return 0;
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs; // a deleted file changes its folder
-  for (const name of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, name)));
-  return newest;
-}
-
-/** Everything the built web depends on: its sources, the shared catalogs, the installed packages. */
-function sourcesMtime(): number {
-  return Math.max(
-    ...['web/src', 'web/index.html', 'web/vite.config.ts', 'src/platform/i18n/locales', 'src/platform/auth/actor.ts', 'package-lock.json'].map((p) =>
-      newestMtime(path.join(ROOT, p)),
-    ),
-  );
-}
-
-function isStale(): boolean {
-  return !fs.existsSync(WEB_DIST_INDEX) || fs.statSync(WEB_DIST_INDEX).mtimeMs < sourcesMtime();
-}
-
-function sleepSync(ms: number) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/**
- * Builds web/dist when it is missing or older than its sources. Test files run side by side,
- * so a lock folder keeps two builds from writing the same directory at once.
- */
-export function ensureWebBuilt(): void {
-  if (!isStale()) return;
-  fs.mkdirSync(path.dirname(BUILD_LOCK), { recursive: true });
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      fs.mkdirSync(BUILD_LOCK);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      // A lock left by a killed run: older than any build takes.
-      if (Date.now() - fs.statSync(BUILD_LOCK, { throwIfNoEntry: false })!.mtimeMs > 120_000) fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`web build lock ${BUILD_LOCK} held for 3 minutes`);
-      sleepSync(250);
-    }
-  }
-  try {
-    if (!isStale()) return; // another test file built it while this one waited
-    const started = Date.now();
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    console.log(`[e2e] built web/dist in ${Date.now() - started} ms`);
-  } finally {
-    fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
-  }
+/** Builds web/dist when it is missing or stale (src/web-build.ts: one lock across test files and starts). */
+export async function ensureWebBuilt(): Promise<void> {
+  await buildWeb((line) => console.log(`[e2e] ${line}`));
 }
 
 export interface E2E {
@@ -106,7 +50,7 @@ export interface E2E {
 export async function startE2E(): Promise<E2E> {
   const browser = await launchBrowser(); // first: a missing browser is the clearest failure
   try {
-    ensureWebBuilt(); // before buildApp, which serves web/dist only if it exists
+    await ensureWebBuilt(); // before buildApp, which serves web/dist only if it exists
     const testApp = await createTestApp();
     await testApp.app.listen({ port: 0, host: '127.0.0.1' });
     const addr = testApp.app.server.address();
