@@ -1,10 +1,10 @@
 import type { Executor } from '../../platform/db/database.ts';
 import type { Lang } from '../../platform/i18n/i18n.ts';
 import { assignCase, performAction } from '../../platform/workflow/cases.ts';
-import type { EffectHandler, HookRegistry, SweepBatch, WorkflowHooks, WorkflowNotice } from '../../platform/workflow/hooks.ts';
+import type { BatchEffectHandler, EffectContext, EffectHandler, HookRegistry, SweepBatch, WorkflowHooks, WorkflowNotice } from '../../platform/workflow/hooks.ts';
 import { t } from '../../platform/i18n/i18n.ts';
 import * as repo from './appeals.repository.ts';
-import { localTime, notifyApplicant, notifyStaff, organizationName, staffAccounts } from './appeals.notices.ts';
+import { localTime, notifyApplicant, notifyStaff, organizationName, primeStaffLookups, staffAccounts } from './appeals.notices.ts';
 import { processKeyForRule, STANDARD_RULE, STATE_SERVICE_RULE } from './appeals.rules.ts';
 
 /**
@@ -102,13 +102,7 @@ const effects: Record<string, EffectHandler> = {
   },
 
   // APPC art. 91: silence past the term is a refusal; recorded once, the applicant told.
-  async recordDeemedRefusal(ctx) {
-    const a = await appealOf(ctx);
-    if (a.deemedRefusalAt) return;
-    // An answer given before (a reopened appeal past its reconsideration term) is no longer on time.
-    await repo.updateAppeal(ctx.trx, a.regionCode, a.id, { deemedRefusalAt: ctx.at, ...(a.answeredAt ? { answeredOnTime: false } : {}), updatedAt: ctx.at });
-    await notifyApplicant(ctx.trx, a, 'deemed_refusal', {}, ctx.at, 'deemed_refusal', ctx.batch);
-  },
+  recordDeemedRefusal: (ctx) => recordDeemedRefusal([ctx]),
 
   // The confirmation window passed in silence: the appeal closes as answered.
   async closeOnSilence(ctx) {
@@ -121,19 +115,43 @@ const effects: Record<string, EffectHandler> = {
 
 const NOTICE_TEMPLATE: Record<string, string> = { reminder: 'staff_reminder', breach: 'staff_breach', after_breach: 'staff_escalation' };
 
-/** Escalation notices of the sweep: resolve the people behind the recipient and write their notices. */
-async function onNotice(trx: Executor, n: WorkflowNotice, _c: unknown, batch?: SweepBatch): Promise<void> {
-  const subjectId = String(n.data.subjectId ?? '');
-  const a = await repo.findAppeal(trx, n.regionCode, subjectId);
-  if (!a) return;
+/**
+ * Escalation notices of the sweep, a chunk's at once: the appeals read in one statement, the
+ * "escalated" mirror set in one, then the people behind each recipient told (their notices
+ * written with the chunk's others at its end).
+ */
+async function onNotices(trx: Executor, items: readonly { notice: WorkflowNotice }[], batch?: SweepBatch): Promise<void> {
+  const keys = [...new Map(items.map(({ notice: n }) => [`${n.regionCode}|${n.data.subjectId}`, { regionCode: n.regionCode, id: String(n.data.subjectId ?? '') }])).values()];
+  const appeals = new Map((await repo.findAppeals(trx, keys)).map((a) => [`${a.regionCode}|${a.id}`, a]));
   // "Escalated" (reports): the first step that reached the coordination centre, mirrored on the appeal.
-  if (n.recipient === 'coordinator' && !a.escalatedAt) await repo.updateAppeal(trx, a.regionCode, a.id, { escalatedAt: n.createdAt, updatedAt: n.createdAt });
-  const to = await staffAccounts(trx, n.organizationId, n.recipient, n.assigneeId, batch);
-  const template = NOTICE_TEMPLATE[n.kind] ?? 'staff_reminder';
-  await notifyStaff(trx, { ...a, dueAt: new Date(String(n.data.dueAt)) }, to, template, { level: n.level }, n.createdAt, `wf:${n.id}`, batch);
+  const escalated = items.filter(({ notice: n }) => n.recipient === 'coordinator' && !appeals.get(`${n.regionCode}|${n.data.subjectId}`)?.escalatedAt);
+  if (escalated.length) await repo.markEscalated(trx, escalated.map(({ notice: n }) => ({ regionCode: n.regionCode, id: String(n.data.subjectId) })), escalated[0]!.notice.createdAt);
+  if (batch && items.length > 1) await primeStaffLookups(trx, batch, items.map(({ notice: n }) => n));
+  for (const { notice: n } of items) {
+    const a = appeals.get(`${n.regionCode}|${n.data.subjectId}`);
+    if (!a) continue;
+    const to = await staffAccounts(trx, n.organizationId, n.recipient, n.assigneeId, batch);
+    const template = NOTICE_TEMPLATE[n.kind] ?? 'staff_reminder';
+    await notifyStaff(trx, { ...a, dueAt: new Date(String(n.data.dueAt)) }, to, template, { level: n.level }, n.createdAt, `wf:${n.id}`, batch);
+  }
 }
 
-const hooks: WorkflowHooks = { effects, onNotice };
+/** Set-wise effects of the sweep (hooks.ts `BatchEffectHandler`): the same rows and notices as `effects`. */
+const batchEffects: Record<string, BatchEffectHandler> = { recordDeemedRefusal };
+
+/** APPC art. 91 on the appeals of `ctxs` (one transaction, one instant): see `repo.recordDeemedRefusals`. */
+async function recordDeemedRefusal(ctxs: readonly EffectContext[]): Promise<void> {
+  const { trx, at, batch } = ctxs[0]!;
+  const recorded = await repo.recordDeemedRefusals(trx, ctxs.map((c) => ({ regionCode: c.case.regionCode, id: c.case.subjectId })), at);
+  for (const a of recorded) await notifyApplicant(trx, a, 'deemed_refusal', {}, at, 'deemed_refusal', batch);
+}
+
+const hooks: WorkflowHooks = {
+  effects,
+  batchEffects,
+  onNotice: (trx, notice, _c, batch) => onNotices(trx, [{ notice }], batch),
+  onNotices: (trx, items, batch) => onNotices(trx, items, batch),
+};
 
 // closeOnSilence acts as the system: the role check is never consulted (actions for `system` only).
 const SYSTEM_DEPS = { checkRole: async () => false, hooks: {} as HookRegistry };

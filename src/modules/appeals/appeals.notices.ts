@@ -2,12 +2,10 @@ import type { Role, StaffActor } from '../../platform/auth/actor.ts';
 import { formatLocal } from '../../platform/calendar/calendar.time.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { isLang, type Lang } from '../../platform/i18n/i18n.ts';
-import { enqueueDeliveryJobs, enqueueNotice, type Channel, type DeliveryJob } from '../../platform/notify/notify.ts';
+import { enqueueNotice, enqueueNotices, type Channel, type NoticeInput } from '../../platform/notify/notify.ts';
 import type { SweepBatch } from '../../platform/workflow/hooks.ts';
-import { resolveActor } from '../directory/directory.actor.ts';
 import { findOrganization } from '../directory/directory.service.ts';
-import { findPersonById } from '../directory/people.service.ts';
-import { activeStaffAccount, activeStaffAccounts } from '../directory/staff.service.ts';
+import { activeStaffAccount, activeStaffAccounts, activeStaffAccountsById, activeStaffAccountsOf, staffNoticeContacts } from '../directory/staff.service.ts';
 import { findCoordinationOrganization } from './appeals.access.ts';
 import type { AppealRow } from './appeals.repository.ts';
 
@@ -49,7 +47,7 @@ export async function notifyApplicant(
   if (a.applicantPhone) channels.push('sms');
   if (a.applicantEmail) channels.push('email');
   if (channels.length === 0) return;
-  await enqueueNotice(
+  await send(
     trx,
     {
       regionCode: a.regionCode,
@@ -62,17 +60,17 @@ export async function notifyApplicant(
       dedupeKey: `appeal:${a.id}:${dedupe}`,
     },
     now,
-    deferTo(batch),
+    batch,
   );
 }
 
-/** In the sweep, the delivery jobs of a chunk's notices go in one statement at the chunk's end. */
-function deferTo(batch: SweepBatch | undefined): { deferJobs?: (jobs: DeliveryJob[]) => void } {
-  if (!batch) return {};
-  return { deferJobs: (jobs) => jobs.forEach((j) => batch.collect('notify.deliver', j, enqueueDeliveryJobs)) };
+/** Now, in the caller's transaction; in the sweep, with the chunk's other notices at its end (`enqueueNotices`). */
+async function send(trx: Executor, notice: NoticeInput, at: Date, batch: SweepBatch | undefined): Promise<void> {
+  if (batch) batch.collect('notify.notice', { notice, at }, async (t, items) => void (await enqueueNotices(t, items)));
+  else await enqueueNotice(trx, notice, at);
 }
 
-/** `load` once per sweep chunk when there is one (lookups that do not change within a sweep). */
+/** `load` once per sweep when there is one (lookups that do not change within a sweep). */
 function once<T>(batch: SweepBatch | undefined, key: string, load: () => Promise<T>): Promise<T> {
   return batch ? batch.memo(key, load) : load();
 }
@@ -96,7 +94,7 @@ export function readerIn(organizationId: string): StaffActor {
 /**
  * Accounts of active staff of an organization holding `role`; for `assignee`, that staff member
  * (none assigned: the heads); for `coordinator`, the coordinators of the region's coordination
- * centre. Plain queries (no paging count); in the sweep, once per chunk per organization and role.
+ * centre. Plain queries (no paging count); in the sweep, once per sweep per organization and role.
  */
 export async function staffAccounts(db: Executor, organizationId: string, recipient: Role | 'assignee', assigneeId: string | null, batch?: SweepBatch): Promise<string[]> {
   if (recipient === 'assignee') {
@@ -112,6 +110,34 @@ export async function staffAccounts(db: Executor, organizationId: string, recipi
     }
     return activeStaffAccounts(db, organizationId, recipient, 50);
   });
+}
+
+/**
+ * The lookups `staffAccounts` and `notifyStaff` make for `recipients`, done for all of them at
+ * once (a query per kind instead of one per person) and left in the sweep's memo.
+ */
+export async function primeStaffLookups(
+  db: Executor,
+  batch: SweepBatch,
+  recipients: readonly { organizationId: string; recipient: Role | 'assignee'; assigneeId: string | null }[],
+): Promise<void> {
+  const assignees = [...new Set(recipients.flatMap((r) => (r.recipient === 'assignee' && r.assigneeId ? [r.assigneeId] : [])))];
+  const byId = await activeStaffAccountsById(db, assignees);
+  for (const id of assignees) await batch.memo(`staff:${id}`, async () => byId.get(id));
+  // Roles in the organization itself (with nobody assigned, the heads); coordinators are few and looked up alone.
+  const byRole = new Map<string, Set<string>>();
+  for (const r of recipients) {
+    const role = r.recipient === 'assignee' ? (r.assigneeId ? undefined : 'head') : r.recipient === 'coordinator' ? undefined : r.recipient;
+    if (role) byRole.set(role, (byRole.get(role) ?? new Set()).add(r.organizationId));
+  }
+  for (const [role, orgs] of byRole) {
+    const accounts = await activeStaffAccountsOf(db, [...orgs], role, 50);
+    for (const [org, list] of accounts) await batch.memo(`staff:${org}:${role}`, async () => list);
+  }
+  const people = new Set<string>();
+  for (const r of recipients) for (const a of await staffAccounts(db, r.organizationId, r.recipient, r.assigneeId, batch)) people.add(a);
+  const contacts = await staffNoticeContacts(db, [...people]);
+  for (const a of people) await batch.memo(`contact:${a}`, async () => contacts.get(a));
 }
 
 /**
@@ -133,21 +159,18 @@ export async function notifyStaff(
   dedupe: string,
   batch?: SweepBatch,
 ): Promise<void> {
-  const actorOf = resolveActor(trx);
-  const urgent = STAFF_EMAIL.has(template) || STAFF_SMS.has(template);
-  for (const accountId of new Set(accounts)) {
-    // The language and (for urgent notices) the contacts of the account; once per sweep chunk.
-    const { lang, person } = await once(batch, `account:${accountId}:${urgent}`, async () => {
-      const who = await actorOf(accountId, 'ru');
-      const person = urgent && who?.kind === 'staff' && who.personId ? await findPersonById(trx, who.personId) : undefined;
-      return { lang: (who?.locale ?? 'ru') as Lang, person: person ? { email: person.email, phone: person.phone } : undefined };
-    });
-    await enqueueNotice(
+  const lookups = new Set(accounts);
+  for (const accountId of lookups) {
+    // The account's own language and its person's contacts; in the sweep once per sweep (or
+    // primed for a whole chunk by `primeStaffLookups`).
+    const contact = await once(batch, `contact:${accountId}`, async () => (await staffNoticeContacts(trx, [accountId])).get(accountId));
+    const lang: Lang = contact && isLang(contact.lang) ? contact.lang : 'ru';
+    await send(
       trx,
       {
         regionCode: a.regionCode,
         to: { accountId },
-        channels: ['inbox', ...(STAFF_EMAIL.has(template) && person?.email ? ['email' as const] : []), ...(STAFF_SMS.has(template) && person?.phone ? ['sms' as const] : [])],
+        channels: ['inbox', ...(STAFF_EMAIL.has(template) && contact?.email ? ['email' as const] : []), ...(STAFF_SMS.has(template) && contact?.phone ? ['sms' as const] : [])],
         lang,
         template: `appeals:notice.${template}`,
         params: { slip: a.slipNumber, due: localTime(a.dueAt), ...params },
@@ -155,7 +178,7 @@ export async function notifyStaff(
         dedupeKey: `appeal:${a.id}:${dedupe}:${accountId}`,
       },
       now,
-      deferTo(batch),
+      batch,
     );
   }
 }

@@ -3,6 +3,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { ReferenceCache } from '../../platform/db/revision.ts';
 import type { Appeal, AppealAttachment } from '../../platform/db/schema.generated.ts';
 import type { WorkflowCase } from '../../platform/workflow/hooks.ts';
+import { keyIn } from '../../platform/db/keys.ts';
 import { executePrepared } from '../../platform/db/prepared.ts';
 
 /** SQL of the appeal register. Every statement names the region (the Citus distribution key) when it can. */
@@ -33,6 +34,35 @@ export async function findAppeal(db: Executor, regionCode: string, id: string): 
 }
 
 /** By id alone (pages address appeals by id; on Citus a fan-out read). */
+/** Many appeals by their keys, in one statement (the escalation sweep's chunk). */
+export async function findAppeals(db: Executor, keys: readonly { regionCode: string; id: string }[]): Promise<AppealRow[]> {
+  if (keys.length === 0) return [];
+  return (await appeals(db).where(keyIn(keys)).execute()).map(strip);
+}
+
+/** "Escalated" (reports): the first instant a step reached the coordination centre; kept once set. */
+export async function markEscalated(trx: Executor, keys: readonly { regionCode: string; id: string }[], at: Date): Promise<void> {
+  if (keys.length === 0) return;
+  await trx.updateTable('appeal').set({ escalatedAt: at, updatedAt: at }).where(keyIn(keys)).where('escalatedAt', 'is', null).execute();
+}
+
+/**
+ * APPC art. 91 for many appeals: the deemed refusal recorded on those that have none yet (an
+ * answer given before is no longer on time); returns the appeals it was recorded on, as they were.
+ */
+export async function recordDeemedRefusals(trx: Executor, keys: readonly { regionCode: string; id: string }[], at: Date): Promise<AppealRow[]> {
+  if (keys.length === 0) return [];
+  const rows = await trx
+    .updateTable('appeal')
+    .set({ deemedRefusalAt: at, answeredOnTime: sql<boolean>`case when answered_at is not null then false else answered_on_time end`, updatedAt: at })
+    .where(keyIn(keys))
+    .where('deemedRefusalAt', 'is', null)
+    .returningAll()
+    .returning(sql<string>`extra::text`.as('extraText'))
+    .execute();
+  return rows.map(strip);
+}
+
 export async function findAppealById(db: Executor, id: string): Promise<AppealRow | undefined> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   const [r] = await executePrepared(db, appeals(db).where('id', '=', id));

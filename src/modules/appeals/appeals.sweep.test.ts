@@ -82,16 +82,17 @@ describe('escalation across Nauryz 2026', () => {
     const to = await t.testDb.db
       .selectFrom('notice')
       .innerJoin('account', 'account.id', 'notice.accountId')
-      .select(['notice.template', 'account.login'])
+      .select(['notice.template', 'account.login', 'notice.lang'])
       .where('notice.aboutId', '=', late.appealId)
       .where('notice.template', 'in', ['appeals:notice.staff_reminder', 'appeals:notice.staff_breach', 'appeals:notice.staff_escalation', 'appeals:notice.deemed_refusal'])
       .orderBy('notice.createdAt')
       .execute();
-    expect(to.map((n) => `${n.template.replace('appeals:notice.', '')}→${n.login}`)).toEqual([
-      'staff_reminder→executor.roads',
-      'staff_breach→head.roads',
-      'deemed_refusal→900515301234',
-      'staff_escalation→coordinator',
+    // Each in their language: staff in their account's (the head of roads chose Kazakh), the applicant in the appeal's.
+    expect(to.map((n) => `${n.template.replace('appeals:notice.', '')}→${n.login} (${n.lang})`)).toEqual([
+      'staff_reminder→executor.roads (ru)',
+      'staff_breach→head.roads (kk)',
+      'deemed_refusal→900515301234 (kk)',
+      'staff_escalation→coordinator (ru)',
     ]);
 
     expect(seen[answered.appealId]).not.toHaveProperty('staff_reminder');

@@ -128,6 +128,52 @@ export async function activeStaffAccount(db: Executor, staffId: string): Promise
   return s?.accountId;
 }
 
+/** `activeStaffAccounts` for many organizations in one query: the first `limit` of each, by staff id. */
+export async function activeStaffAccountsOf(db: Executor, organizationIds: readonly string[], role: string, limit: number): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(organizationIds.map((id) => [id, []]));
+  if (organizationIds.length === 0) return out;
+  const rows = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('staff')
+        .select(['staff.organizationId', 'staff.accountId', sql<number>`row_number() over (partition by staff.organization_id order by staff.id)`.as('n')])
+        .where('staff.organizationId', 'in', [...new Set(organizationIds)])
+        .where('staff.isActive', '=', true)
+        .where((w) => w.exists(w.selectFrom('roleGrant').select('roleGrant.id').whereRef('roleGrant.staffId', '=', 'staff.id').where('roleGrant.role', '=', role)))
+        .as('s'),
+    )
+    .select(['s.organizationId', 's.accountId'])
+    .where('s.n', '<=', limit)
+    .orderBy('s.organizationId')
+    .orderBy('s.n')
+    .execute();
+  for (const r of rows) out.get(r.organizationId)!.push(r.accountId);
+  return out;
+}
+
+/** `activeStaffAccount` for many staff members in one query (absent: not active). */
+export async function activeStaffAccountsById(db: Executor, staffIds: readonly string[]): Promise<Map<string, string>> {
+  if (staffIds.length === 0) return new Map();
+  const rows = await db.selectFrom('staff').select(['id', 'accountId']).where('id', 'in', [...new Set(staffIds)]).where('isActive', '=', true).execute();
+  return new Map(rows.map((r) => [r.id, r.accountId]));
+}
+
+/**
+ * Internal lookup for notices to staff: each account's language (its own setting) and the
+ * e-mail and phone of the person behind it, in one query.
+ */
+export async function staffNoticeContacts(db: Executor, accountIds: readonly string[]): Promise<Map<string, { lang: string; email: string | null; phone: string | null }>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('account')
+    .leftJoin('staff', 'staff.accountId', 'account.id')
+    .leftJoin('person', 'person.id', 'staff.personId')
+    .select(['account.id', 'account.locale', 'person.email', 'person.phone'])
+    .where('account.id', 'in', [...new Set(accountIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { lang: r.locale, email: r.email ?? null, phone: r.phone ?? null }]));
+}
+
 export async function findStaff(db: Executor, id: string): Promise<StaffRow | undefined> {
   return staffBase(db).select(STAFF_COLUMNS).where('staff.id', '=', id).executeTakeFirst();
 }

@@ -315,4 +315,4 @@ export async function revokeRole(trx: Executor, staffId: string, grantId: string
 }
 
 // Internal lookups for other modules (notice recipients): plain queries, no visibility, no count.
-export { activeStaffAccount, activeStaffAccounts } from './staff.repository.ts';
+export { activeStaffAccount, activeStaffAccounts, activeStaffAccountsById, activeStaffAccountsOf, staffNoticeContacts } from './staff.repository.ts';

@@ -1,7 +1,7 @@
 import PgBoss from 'pg-boss';
 import { CompiledQuery } from 'kysely';
 import type { Executor } from '../db/database.ts';
-import { knownRevisions } from '../db/revision.ts';
+import { knownRevisions, revisions } from '../db/revision.ts';
 
 /**
  * Jobs, timers and schedules on pg-boss 10, in the application's own database.
@@ -147,7 +147,7 @@ export async function enqueue<J extends JobDefinition>(
 
 // Queues this process has seen a job inserted into, per database (queues are never dropped
 // while it runs). The database name comes with the revisions a transaction has read already
-// (platform/db/revision.ts); a transaction that has not read them inserts job by job.
+// (platform/db/revision.ts), read by `enqueueMany` when the transaction has not read them yet.
 const knownQueues = new Set<string>();
 
 /**
@@ -160,7 +160,8 @@ const knownQueues = new Set<string>();
  * as `enqueue` returning undefined does.
  */
 export async function enqueueMany<J extends JobDefinition>(trx: Executor, job: J, data: readonly JobData<J>[]): Promise<void> {
-  const known = data.length > 1 ? knownRevisions(trx) : undefined;
+  // Several jobs: the database's name (one read per transaction, if not read already) is cheaper than a statement per job.
+  const known = data.length > 1 ? (knownRevisions(trx) ?? (trx.isTransaction ? revisions(trx) : undefined)) : undefined;
   const key = known ? `${(await known).database}|${job.name}` : undefined;
   if (!key || !knownQueues.has(key)) {
     for (const d of data) await enqueue(trx, job, d);

@@ -67,7 +67,7 @@ function check(n: NoticeInput): void {
  * used in the region, returns the existing notice's id and writes nothing (no second delivery).
  * The text is rendered now, in `lang`, and stored: the inbox shows exactly what was sent.
  */
-export async function enqueueNotice(trx: Executor, n: NoticeInput, now: Date, opts: { deferJobs?: (jobs: DeliveryJob[]) => void } = {}): Promise<string> {
+export async function enqueueNotice(trx: Executor, n: NoticeInput, now: Date): Promise<string> {
   check(n);
   const { title, body } = renderNotice(n.lang, n.template, n.params);
   const id = randomUUID();
@@ -122,19 +122,73 @@ export async function enqueueNotice(trx: Executor, n: NoticeInput, now: Date, op
       .executeTakeFirstOrThrow();
     return existing.id;
   }
-  // One job per channel, in one statement; or handed to the caller, who inserts the jobs of many
-  // notices at once (`enqueueDeliveryJobs`) later in the same transaction (the escalation sweep).
-  const jobs = channels.map((channel) => ({ regionCode: n.regionCode, noticeId: id, channel }));
-  if (opts.deferJobs) opts.deferJobs(jobs);
-  else await enqueueMany(trx, NOTICE_DELIVERY_JOB, jobs);
+  // One job per channel, in one statement.
+  await enqueueMany(trx, NOTICE_DELIVERY_JOB, channels.map((channel) => ({ regionCode: n.regionCode, noticeId: id, channel })));
   return id;
 }
 
 export type DeliveryJob = { regionCode: string; noticeId: string; channel: Channel };
 
-/** The delivery jobs of several notices (`enqueueNotice` with `deferJobs`) in one statement. */
-export async function enqueueDeliveryJobs(trx: Executor, jobs: readonly DeliveryJob[]): Promise<void> {
+/**
+ * Many notices, each with its own instant, in two statements whatever their number: the notices
+ * with their delivery rows, then the delivery jobs (the escalation sweep writes a chunk's notices
+ * this way). The guarantees of `enqueueNotice`: a dedupe key used before in the region, or twice
+ * in `items`, writes that notice once. Returns the number of notices written.
+ */
+export async function enqueueNotices(trx: Executor, items: readonly { notice: NoticeInput; at: Date }[]): Promise<number> {
+  const seen = new Set<string>();
+  const rows: { id: string; n: NoticeInput; at: Date; title: string; body: string; channels: Channel[] }[] = [];
+  for (const { notice: n, at } of items) {
+    check(n);
+    if (n.dedupeKey !== undefined) {
+      if (seen.has(`${n.regionCode}|${n.dedupeKey}`)) continue;
+      seen.add(`${n.regionCode}|${n.dedupeKey}`);
+    }
+    rows.push({ id: randomUUID(), n, at, ...renderNotice(n.lang, n.template, n.params), channels: [...new Set(n.channels)] });
+  }
+  if (rows.length === 0) return 0;
+  const inserted = await trx
+    .with('n', (db) =>
+      db
+        .insertInto('notice')
+        .values(
+          rows.map(({ id, n, at, title, body }) => ({
+            regionCode: n.regionCode,
+            id,
+            accountId: n.to.accountId ?? null,
+            email: n.to.email ?? null,
+            phone: n.to.phone ?? null,
+            lang: n.lang,
+            template: n.template,
+            params: JSON.stringify(n.params),
+            aboutType: n.subject?.type ?? null,
+            aboutId: n.subject?.id ?? null,
+            title,
+            body,
+            dedupeKey: n.dedupeKey ?? null,
+            createdAt: at,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['regionCode', 'dedupeKey']).where('dedupeKey', 'is not', null).doNothing())
+        .returning(['regionCode', 'id', 'createdAt']),
+    )
+    .with('d', (db) =>
+      db
+        .insertInto('noticeDelivery')
+        .columns(['regionCode', 'noticeId', 'channel', 'updatedAt'])
+        .expression(
+          sql`select n.region_code, n.id, ch, n.created_at
+            from n join unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.channels.join(','))}::text[]) as c(id, chs) on c.id = n.id
+            cross join lateral unnest(string_to_array(c.chs, ',')) as ch`,
+        ),
+    )
+    .selectFrom('n')
+    .select(['regionCode', 'id'])
+    .execute();
+  const channelsOf = new Map(rows.map((r) => [r.id, r.channels]));
+  const jobs = inserted.flatMap((r) => channelsOf.get(r.id)!.map((channel) => ({ regionCode: r.regionCode, noticeId: r.id, channel })));
   if (jobs.length) await enqueueMany(trx, NOTICE_DELIVERY_JOB, jobs);
+  return inserted.length;
 }
 
 export interface InboxItem {

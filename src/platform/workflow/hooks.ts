@@ -56,6 +56,14 @@ export interface EffectContext {
 /** A named effect of a definition, implemented by the owning module. Must not call the network: enqueue a job instead. */
 export type EffectHandler = (ctx: EffectContext) => Promise<void>;
 
+/**
+ * The same effect for many escalation steps at once (the sweep's chunk): every context shares
+ * one transaction and one `batch`. It must leave each case where `EffectHandler` would (same
+ * rows, same notices) and must not change a case's state or owner; an effect that does (an
+ * action, a reassignment) has no set-wise form and the sweep applies its steps one by one.
+ */
+export type BatchEffectHandler = (ctxs: readonly (EffectContext & { batch: SweepBatch })[]) => Promise<void>;
+
 export interface WorkflowNotice {
   regionCode: string;
   id: string;
@@ -78,7 +86,7 @@ export interface WorkflowNotice {
  */
 export interface SweepBatch {
   /**
-   * A read-only lookup done once per chunk per `key` (e.g. the staff holding a role in an
+   * A read-only lookup done once per sweep per `key` (e.g. the staff holding a role in an
    * organization: it does not change within a sweep). A failed load is not kept.
    */
   memo<T>(key: string, load: () => Promise<T>): Promise<T>;
@@ -99,6 +107,14 @@ export interface WorkflowHooks {
    * read the outbox instead. `batch`: the sweep's chunk (see `SweepBatch`).
    */
   onNotice?: (trx: Executor, notice: WorkflowNotice, c: WorkflowCase, batch?: SweepBatch) => Promise<void>;
+  /**
+   * Set-wise forms for the sweep, which applies a chunk's due steps in a constant number of
+   * statements where it can: `onNotices` receives every notice of the chunk at once (instead of
+   * `onNotice` one by one); `batchEffects[name]` every step of the chunk that names that effect.
+   * A step whose effects lack a set-wise form is applied alone, as before.
+   */
+  onNotices?: (trx: Executor, notices: readonly { notice: WorkflowNotice; case: WorkflowCase }[], batch: SweepBatch) => Promise<void>;
+  batchEffects?: Readonly<Record<string, BatchEffectHandler>>;
 }
 
 /** Hooks per process key. */
