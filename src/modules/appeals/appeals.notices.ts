@@ -4,7 +4,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { isLang, type Lang } from '../../platform/i18n/i18n.ts';
 import { enqueueNotice, enqueueNotices, type Channel, type NoticeInput } from '../../platform/notify/notify.ts';
 import type { SweepBatch } from '../../platform/workflow/hooks.ts';
-import { findOrganization } from '../directory/directory.service.ts';
+import { organization } from './appeals.reference.ts';
 import { activeStaffAccount, activeStaffAccounts, activeStaffAccountsById, activeStaffAccountsOf, staffNoticeContacts } from '../directory/staff.service.ts';
 import { findCoordinationOrganization } from './appeals.access.ts';
 import type { AppealRow } from './appeals.repository.ts';
@@ -25,7 +25,7 @@ export function localTime(at: Date | null | undefined): string {
 
 export async function organizationName(db: Executor, id: string | null, lang: Lang): Promise<string> {
   if (!id) return '—';
-  const o = await findOrganization(db, id);
+  const o = await organization(db, id);
   return o ? o.name[lang] : '—';
 }
 
@@ -102,14 +102,13 @@ export async function staffAccounts(db: Executor, organizationId: string, recipi
     const account = await once(batch, `staff:${assigneeId}`, () => activeStaffAccount(db, assigneeId));
     return account ? [account] : [];
   }
-  return once(batch, `staff:${organizationId}:${recipient}`, async () => {
-    if (recipient === 'coordinator') {
-      const region = (await findOrganization(db, organizationId))?.regionCode;
-      const cc = region ? await findCoordinationOrganization(db, region) : undefined;
-      return cc ? activeStaffAccounts(db, cc.id, 'coordinator', 50) : [];
-    }
-    return activeStaffAccounts(db, organizationId, recipient, 50);
-  });
+  if (recipient === 'coordinator') {
+    // The region's coordination centre (organizations and centres are cached in the process).
+    const region = (await organization(db, organizationId))?.regionCode;
+    const cc = region ? await findCoordinationOrganization(db, region) : undefined;
+    return cc ? once(batch, `staff:${cc.id}:coordinator`, () => activeStaffAccounts(db, cc.id, 'coordinator', 50)) : [];
+  }
+  return once(batch, `staff:${organizationId}:${recipient}`, () => activeStaffAccounts(db, organizationId, recipient, 50));
 }
 
 /**

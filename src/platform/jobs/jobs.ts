@@ -160,12 +160,19 @@ const knownQueues = new Set<string>();
  * as `enqueue` returning undefined does.
  */
 export async function enqueueMany<J extends JobDefinition>(trx: Executor, job: J, data: readonly JobData<J>[]): Promise<void> {
+  if (data.length === 0) return;
   // Several jobs: the database's name (one read per transaction, if not read already) is cheaper than a statement per job.
   const known = data.length > 1 ? (knownRevisions(trx) ?? (trx.isTransaction ? revisions(trx) : undefined)) : undefined;
   const key = known ? `${(await known).database}|${job.name}` : undefined;
   if (!key || !knownQueues.has(key)) {
-    for (const d of data) await enqueue(trx, job, d);
-    return;
+    // The first job through `enqueue` (it creates a missing queue and records it as seen), the
+    // rest at once when that worked.
+    await enqueue(trx, job, data[0]!);
+    if (!key || !knownQueues.has(key)) {
+      for (const d of data.slice(1)) await enqueue(trx, job, d);
+      return;
+    }
+    data = data.slice(1);
   }
   const jobs = data.map((d) => ({ name: job.name, data: d as object }));
   if ((await insertCounted(trx, jobs)) === data.length) return;

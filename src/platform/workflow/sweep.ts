@@ -20,16 +20,17 @@ import { ladderOf, refreshCase, refreshCases, timesOf, type Scope } from './trac
  * in. The sweep walks that index up to `now` in keyset order (no page limit: it pages until
  * nothing due is left) and never reads a case whose next step lies in the future.
  *
- * A lane's due deadlines are applied in chunks (default 50), one transaction per chunk. A chunk is
- * applied set-wise first (`applySetwise`): its cases locked in one statement (skipping those a
+ * A lane's due deadlines are applied in chunks, one transaction per chunk. A chunk (default 500)
+ * is applied set-wise first (`applySetwise`): its cases locked in one statement (skipping those a
  * user is acting on right now; the next sweep takes them), its deadlines re-read in one, every
  * due step's escalation, notice, audit entry and set-wise effect (`batchEffects`) written a
  * statement per kind, the deadlines moved on and the cases refreshed in one statement each — a
- * constant number of statements per chunk instead of ~15 per deadline. Deadlines it cannot take
- * that way (an effect with no set-wise form, two due deadlines of one case) and every deadline
- * of a chunk whose set-wise part failed are then applied one by one, a savepoint each: a deadline
- * that fails rolls back to its savepoint alone (it stays due and the next sweep retries it) while
- * the rest of the chunk commits. The hooks get the chunk (`SweepBatch`): lookups shared across
+ * constant number of statements per chunk instead of ~15 per deadline (a case with two due
+ * deadlines has them in two rounds). Deadlines it cannot take that way (an effect with no
+ * set-wise form) and every deadline
+ * of a chunk whose set-wise transaction failed are then applied one by one, in chunks of 50 with a
+ * savepoint each: a deadline that fails rolls back to its savepoint alone (it stays due and the
+ * next sweep retries it) while the rest of its chunk commits. The hooks get the chunk (`SweepBatch`): lookups shared across
  * the sweep and rows written once at the chunk's end (e.g. the notices and their delivery jobs).
  * Applying is idempotent: an escalation row is
  * keyed by (deadline, generation, step), so a step applied twice, by two overlapping sweeps
@@ -53,14 +54,16 @@ export interface SweepOptions {
    */
   concurrency?: number;
   /**
-   * Deadlines of a lane applied in one transaction, a savepoint each (default 50; at most 60, so
-   * that the subtransactions of a chunk stay within PostgreSQL's per-backend cache of 64).
+   * Deadlines of a lane applied one by one in one transaction, a savepoint each (default 50; at
+   * most 60, so that the subtransactions of a chunk stay within PostgreSQL's per-backend cache of 64).
    */
   chunkSize?: number;
   /** Called after the chunk's transaction ended, for each deadline that failed in it. */
   onError?: (err: unknown, deadline: { regionCode: string; id: string }) => void;
   /** Apply chunks set-wise first (default true); false: every deadline one by one (tests compare the two). */
   setwise?: boolean;
+  /** Deadlines of a lane applied set-wise in one transaction (default 500; no savepoints, so no bound). */
+  setwiseChunkSize?: number;
 }
 
 export interface SweepResult {
@@ -98,32 +101,49 @@ export async function runSweep(db: Db, clock: Clock, opts: SweepOptions = {}): P
     return cal;
   };
   const chunkSize = Math.min(60, Math.max(1, opts.chunkSize ?? 50));
+  const setwise = opts.setwise !== false;
+  const setwiseSize = Math.max(1, opts.setwiseChunkSize ?? 500);
   // Read-only lookups (staff of an organization, an account's language) once per sweep.
   const memo = new Map<string, Promise<unknown>>();
+  // A set-wise chunk in its own transaction; returns the deadlines left to apply one by one
+  // (those it cannot take, or all of them when it failed: then nothing of it was kept).
+  const applySetwiseChunk = async (chunk: DueDeadline[]): Promise<DueDeadline[]> => {
+    try {
+      const r = await db.transaction().execute(async (trx) => {
+        const batch = new ChunkBatch(memo);
+        const total = { applied: 0, notices: 0, busy: 0, alone: [] as DueDeadline[] };
+        // A case with several due deadlines (its legal term and its state's) has them applied in
+        // rounds, in their order: each round holds at most one deadline per case.
+        // A case one of whose deadlines goes one by one has its later ones go that way too, after it.
+        const aloneCases = new Set<string>();
+        for (const round of rounds(chunk)) {
+          const r = await applySetwise(trx, round.filter((d) => !aloneCases.has(d.caseId)), now, opts.hooks, calendarOf, batch);
+          total.applied += r.applied;
+          total.notices += r.notices;
+          total.busy += r.busy;
+          for (const d of r.alone) aloneCases.add(d.caseId);
+          total.alone.push(...round.filter((d) => aloneCases.has(d.caseId)));
+        }
+        batch.keep();
+        await batch.flush(trx);
+        return total;
+      });
+      result.applied += r.applied;
+      result.notices += r.notices;
+      result.busy += r.busy;
+      return r.alone;
+    } catch {
+      return chunk;
+    }
+  };
+  // Deadlines one by one, a savepoint each, in one transaction.
   const applyChunk = async (chunk: DueDeadline[]) => {
     const failures: { err: unknown; d: DueDeadline }[] = [];
     const counts = { applied: 0, notices: 0, busy: 0 };
     try {
       await db.transaction().execute(async (trx) => {
         const batch = new ChunkBatch(memo);
-        let alone = chunk;
-        if (opts.setwise !== false) {
-          await sql`savepoint sweep_chunk`.execute(trx);
-          try {
-            const r = await applySetwise(trx, chunk, now, opts.hooks, calendarOf, batch);
-            batch.keep();
-            counts.applied += r.applied;
-            counts.notices += r.notices;
-            counts.busy += r.busy;
-            alone = r.alone;
-          } catch {
-            // Back to before the chunk; each of its deadlines is applied alone below, so that
-            // the one that fails is found and rolled back by itself.
-            batch.drop();
-            await sql`rollback to savepoint sweep_chunk`.execute(trx);
-          }
-        }
-        for (const d of alone) {
+        for (const d of chunk) {
           await sql`savepoint sweep_deadline`.execute(trx);
           try {
             const r = await applyDueSteps(trx, d, now, opts.hooks, calendarOf, batch);
@@ -155,6 +175,13 @@ export async function runSweep(db: Db, clock: Clock, opts: SweepOptions = {}): P
     result.failed += failures.length;
     for (const f of failures) opts.onError?.(f.err, f.d);
   };
+  const applyLane = async (lane: DueDeadline[]) => {
+    for (let i = 0; i < lane.length; i += setwiseSize) {
+      const slice = lane.slice(i, i + setwiseSize);
+      const alone = setwise ? await applySetwiseChunk(slice) : slice;
+      for (let j = 0; j < alone.length; j += chunkSize) await applyChunk(alone.slice(j, j + chunkSize));
+    }
+  };
   let after: { at: Date; regionCode: string; id: string } | undefined;
   for (;;) {
     const page = await dueDeadlines(db, now, after, batchSize);
@@ -162,11 +189,7 @@ export async function runSweep(db: Db, clock: Clock, opts: SweepOptions = {}): P
     result.due += page.length;
     const byLane: DueDeadline[][] = Array.from({ length: lanes }, () => []);
     for (const d of page) byLane[laneOf(d.caseId, lanes)]!.push(d);
-    await Promise.all(
-      byLane.map(async (lane) => {
-        for (let i = 0; i < lane.length; i += chunkSize) await applyChunk(lane.slice(i, i + chunkSize));
-      }),
-    );
+    await Promise.all(byLane.map(applyLane));
     if (page.length < batchSize) return result;
     const last = page.at(-1)!;
     after = { at: last.nextStepAt, regionCode: last.regionCode, id: last.id };
@@ -251,8 +274,21 @@ type Planned = {
   level: number;
 };
 
+/** The chunk split so that no round holds two deadlines of one case; each case's in chunk order. */
+function rounds(chunk: readonly DueDeadline[]): DueDeadline[][] {
+  const out: DueDeadline[][] = [];
+  const seen = new Map<string, number>();
+  for (const d of chunk) {
+    const key = `${d.regionCode}|${d.caseId}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    (out[n] ??= []).push(d);
+  }
+  return out;
+}
+
 /**
- * A chunk's due deadlines in a constant number of statements (see the header). Returns what it
+ * A chunk's due deadlines (at most one per case) in a constant number of statements (see the header). Returns what it
  * applied and the deadlines left to apply one by one. Throws on any failure; the caller rolls
  * the whole set-wise part back and applies the chunk one by one.
  */
@@ -264,6 +300,7 @@ async function applySetwise(
   calendarOf: (trx: Executor, regionCode: string) => Promise<Calendar>,
   batch: SweepBatch,
 ): Promise<{ applied: number; notices: number; busy: number; alone: DueDeadline[] }> {
+  if (chunk.length === 0) return { applied: 0, notices: 0, busy: 0, alone: [] };
   const k = (regionCode: string, id: string) => `${regionCode}|${id}`;
   // Cases first, then deadlines: the lock order of an action, so the two never deadlock.
   const caseKeys = [...new Map(chunk.map((d) => [k(d.regionCode, d.caseId), { regionCode: d.regionCode, id: d.caseId }])).values()];
@@ -274,8 +311,6 @@ async function applySetwise(
   const out = { applied: 0, notices: 0, busy: chunk.length - held.length, alone: [] as DueDeadline[] };
   if (held.length === 0) return out;
   const rows = new Map((await trx.selectFrom('workflowDeadline').selectAll().where(keyIn(held)).forUpdate().execute()).map((r) => [k(r.regionCode, r.id), r]));
-  const perCase = new Map<string, number>();
-  for (const d of held) perCase.set(k(d.regionCode, d.caseId), (perCase.get(k(d.regionCode, d.caseId)) ?? 0) + 1);
 
   const planned: Planned[] = [];
   const stopped: WorkflowDeadlineRow[] = [];
@@ -285,11 +320,6 @@ async function applySetwise(
     if (!row || row.nextStepAt === null || row.nextStepAt.getTime() > now.getTime()) continue;
     if (row.status !== 'running' || c.closedAt) {
       stopped.push(row);
-      continue;
-    }
-    // Two due deadlines of one case: applied one by one, in order, as an action would see them.
-    if (perCase.get(k(d.regionCode, d.caseId))! > 1) {
-      out.alone.push(d);
       continue;
     }
     const { definition } = await getDefinition(trx, c.definitionId);
