@@ -49,6 +49,7 @@ export async function runSweepScenario(db: Db, duration: number, log: (s: string
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof pg.Client.prototype.query;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let r: Awaited<ReturnType<typeof runSweep>>;
   try {
     r = await runSweep(db, clock, { hooks });
@@ -56,6 +57,8 @@ export async function runSweepScenario(db: Db, duration: number, log: (s: string
     pg.Client.prototype.query = query;
   }
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  log(`  this process's CPU during the sweep: user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms`);
   if (opts.trace) {
     fs.mkdirSync(opts.out, { recursive: true });
     fs.writeFileSync(path.join(opts.out, 'trace-sweep.txt'), traced.map((q, i) => `${String(i + 1).padStart(4)}  ${q}`).join('\n') + '\n');
@@ -93,6 +96,8 @@ export async function runSweepScenario(db: Db, duration: number, log: (s: string
     notices: r.notices,
     busy: r.busy,
     due_per_s: r2(r.due / seconds),
+    // The sweep runs in this process: its CPU time in ms (equal to sweep_ms: one core busy throughout).
+    cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
     queries_per_op: r.due ? r2(queries / r.due) : null,
     minute_sweeps: minute.length,
     minute_sweep_p50_ms: r2(minute[Math.floor(minute.length / 2)] ?? 0),
