@@ -73,6 +73,12 @@ describe('getCalendar', () => {
     const { due, skipped } = cal.addWorkingDays(almaty('2026-03-20T10:00'), 15);
     expect(due.toISOString()).toBe('2026-04-15T13:00:00.000Z');
     expect(skipped).toHaveLength(11);
+    // A region with no days or hours of its own: the nation's calendar under its own code.
+    const region = await getCalendar(t.db, '710000000');
+    expect(region.regionCode).toBe('710000000');
+    expect(cal.regionCode).toBe('000000000');
+    expect(region.addWorkingDays(almaty('2026-03-20T10:00'), 15).due.toISOString()).toBe('2026-04-15T13:00:00.000Z');
+    expect(region.day('2026-03-23')).toEqual(cal.day('2026-03-23'));
   });
 
   it('is cached until the calendar changes, even when another process changes it', async () => {
