@@ -122,7 +122,7 @@ const NOTICE_TEMPLATE: Record<string, string> = { reminder: 'staff_reminder', br
  */
 async function onNotices(trx: Executor, items: readonly { notice: WorkflowNotice }[], batch?: SweepBatch): Promise<void> {
   const keys = [...new Map(items.map(({ notice: n }) => [`${n.regionCode}|${n.data.subjectId}`, { regionCode: n.regionCode, id: String(n.data.subjectId ?? '') }])).values()];
-  const appeals = new Map((await repo.findAppeals(trx, keys)).map((a) => [`${a.regionCode}|${a.id}`, a]));
+  const appeals = new Map((await repo.findAppealsForNotices(trx, keys)).map((a) => [`${a.regionCode}|${a.id}`, a]));
   // "Escalated" (reports): the first step that reached the coordination centre, mirrored on the appeal.
   const escalated = items.filter(({ notice: n }) => n.recipient === 'coordinator' && !appeals.get(`${n.regionCode}|${n.data.subjectId}`)?.escalatedAt);
   if (escalated.length) await repo.markEscalated(trx, escalated.map(({ notice: n }) => ({ regionCode: n.regionCode, id: String(n.data.subjectId) })), escalated[0]!.notice.createdAt);

@@ -7,7 +7,7 @@ import type { SweepBatch } from '../../platform/workflow/hooks.ts';
 import { organization } from './appeals.reference.ts';
 import { activeStaffAccount, activeStaffAccounts, activeStaffAccountsById, activeStaffAccountsOf, staffNoticeContacts } from '../directory/staff.service.ts';
 import { findCoordinationOrganization } from './appeals.access.ts';
-import type { AppealRow } from './appeals.repository.ts';
+import type { NoticeAppeal } from './appeals.repository.ts';
 
 /**
  * Notices of the appeals module, written to the platform outbox (`enqueueNotice`) in the
@@ -35,7 +35,7 @@ export async function organizationName(db: Executor, id: string | null, lang: La
  */
 export async function notifyApplicant(
   trx: Executor,
-  a: AppealRow,
+  a: NoticeAppeal,
   template: string,
   params: Record<string, string | number>,
   now: Date,
@@ -150,7 +150,7 @@ const STAFF_SMS: ReadonlySet<string> = new Set(['staff_security_report']);
 /** To staff (in-app inbox; e-mail and SMS for the urgent ones above), each in the language of their account. */
 export async function notifyStaff(
   trx: Executor,
-  a: AppealRow,
+  a: NoticeAppeal,
   accounts: readonly string[],
   template: string,
   params: Record<string, string | number>,

@@ -34,10 +34,14 @@ export async function findAppeal(db: Executor, regionCode: string, id: string): 
 }
 
 /** By id alone (pages address appeals by id; on Citus a fan-out read). */
-/** Many appeals by their keys, in one statement (the escalation sweep's chunk). */
-export async function findAppeals(db: Executor, keys: readonly { regionCode: string; id: string }[]): Promise<AppealRow[]> {
+/** What a notice about an appeal reads of it (`appeals.notices.ts`); the sweep reads only these. */
+export const NOTICE_COLUMNS = ['regionCode', 'id', 'slipNumber', 'dueAt', 'escalatedAt', 'lang', 'applicantAccountId', 'applicantPhone', 'applicantEmail'] as const;
+export type NoticeAppeal = Pick<AppealRow, (typeof NOTICE_COLUMNS)[number]>;
+
+/** Many appeals by their keys, the columns notices need, in one statement (the escalation sweep's chunk). */
+export async function findAppealsForNotices(db: Executor, keys: readonly { regionCode: string; id: string }[]): Promise<NoticeAppeal[]> {
   if (keys.length === 0) return [];
-  return (await appeals(db).where(keyIn(keys)).execute()).map(strip);
+  return db.selectFrom('appeal').select(NOTICE_COLUMNS).where(keyIn(keys)).execute();
 }
 
 /** "Escalated" (reports): the first instant a step reached the coordination centre; kept once set. */
@@ -50,17 +54,15 @@ export async function markEscalated(trx: Executor, keys: readonly { regionCode: 
  * APPC art. 91 for many appeals: the deemed refusal recorded on those that have none yet (an
  * answer given before is no longer on time); returns the appeals it was recorded on, as they were.
  */
-export async function recordDeemedRefusals(trx: Executor, keys: readonly { regionCode: string; id: string }[], at: Date): Promise<AppealRow[]> {
+export async function recordDeemedRefusals(trx: Executor, keys: readonly { regionCode: string; id: string }[], at: Date): Promise<NoticeAppeal[]> {
   if (keys.length === 0) return [];
-  const rows = await trx
+  return trx
     .updateTable('appeal')
     .set({ deemedRefusalAt: at, answeredOnTime: sql<boolean>`case when answered_at is not null then false else answered_on_time end`, updatedAt: at })
     .where(keyIn(keys))
     .where('deemedRefusalAt', 'is', null)
-    .returningAll()
-    .returning(sql<string>`extra::text`.as('extraText'))
+    .returning(NOTICE_COLUMNS)
     .execute();
-  return rows.map(strip);
 }
 
 export async function findAppealById(db: Executor, id: string): Promise<AppealRow | undefined> {

@@ -76,19 +76,22 @@ export async function appendAudit(trx: Executor, e: AuditEntry): Promise<void> {
     insert into audit_pending (region_code, log_id) select region_code, id from ins`.execute(trx);
 }
 
-/** Several entries of one transaction in one INSERT statement (same guarantees as `appendAudit`). */
+/**
+ * Several entries of one transaction in one INSERT statement (same guarantees as `appendAudit`),
+ * as column arrays: the statement has nine parameters whatever the number of entries.
+ */
 export async function appendAudits(trx: Executor, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   if (entries.length === 1) return appendAudit(trx, entries[0]!);
-  const rows = entries.map((e) => {
-    const ref = actorRef(e.actor);
-    return sql`(${e.regionCode}, ${e.at.toISOString()}::timestamptz, ${ref.kind}, ${ref.id}, ${e.organizationId ?? null}::uuid,
-              ${e.action}, ${e.entityType}, ${e.entityId}, ${JSON.stringify(e.data ?? {})}::jsonb)`;
-  });
+  const refs = entries.map((e) => actorRef(e.actor));
+  const col = <T>(f: (e: AuditEntry, i: number) => T) => entries.map(f);
   await sql`
     with ins as (
       insert into audit_log (region_code, at, actor_kind, actor_id, organization_id, action, entity_type, entity_id, data)
-      values ${sql.join(rows)}
+      select * from unnest(${col((e) => e.regionCode)}::text[], ${col((e) => e.at.toISOString())}::timestamptz[],
+                           ${col((_, i) => refs[i]!.kind)}::text[], ${col((_, i) => refs[i]!.id)}::text[],
+                           ${col((e) => e.organizationId ?? null)}::uuid[], ${col((e) => e.action)}::text[], ${col((e) => e.entityType)}::text[],
+                           ${col((e) => e.entityId)}::text[], ${col((e) => JSON.stringify(e.data ?? {}))}::jsonb[])
       returning region_code, id
     )
     insert into audit_pending (region_code, log_id) select region_code, id from ins`.execute(trx);

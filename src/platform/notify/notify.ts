@@ -147,44 +147,27 @@ export async function enqueueNotices(trx: Executor, items: readonly { notice: No
     rows.push({ id: randomUUID(), n, at, ...renderNotice(n.lang, n.template, n.params), channels: [...new Set(n.channels)] });
   }
   if (rows.length === 0) return 0;
-  const inserted = await trx
-    .with('n', (db) =>
-      db
-        .insertInto('notice')
-        .values(
-          rows.map(({ id, n, at, title, body }) => ({
-            regionCode: n.regionCode,
-            id,
-            accountId: n.to.accountId ?? null,
-            email: n.to.email ?? null,
-            phone: n.to.phone ?? null,
-            lang: n.lang,
-            template: n.template,
-            params: JSON.stringify(n.params),
-            aboutType: n.subject?.type ?? null,
-            aboutId: n.subject?.id ?? null,
-            title,
-            body,
-            dedupeKey: n.dedupeKey ?? null,
-            createdAt: at,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['regionCode', 'dedupeKey']).where('dedupeKey', 'is not', null).doNothing())
-        .returning(['regionCode', 'id', 'createdAt']),
+  // Column arrays (`unnest`): fourteen parameters whatever the number of notices (PostgreSQL allows 65,535).
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+  const { rows: inserted } = await sql<{ regionCode: string; id: string }>`
+    with n as (
+      insert into notice (region_code, id, account_id, email, phone, lang, template, params, about_type, about_id, title, body, dedupe_key, created_at)
+      select * from unnest(${col((r) => r.n.regionCode)}::text[], ${col((r) => r.id)}::uuid[], ${col((r) => r.n.to.accountId ?? null)}::uuid[],
+                           ${col((r) => r.n.to.email ?? null)}::text[], ${col((r) => r.n.to.phone ?? null)}::text[], ${col((r) => r.n.lang)}::text[],
+                           ${col((r) => r.n.template)}::text[], ${col((r) => JSON.stringify(r.n.params))}::jsonb[],
+                           ${col((r) => r.n.subject?.type ?? null)}::text[], ${col((r) => r.n.subject?.id ?? null)}::text[],
+                           ${col((r) => r.title)}::text[], ${col((r) => r.body)}::text[], ${col((r) => r.n.dedupeKey ?? null)}::text[],
+                           ${col((r) => r.at.toISOString())}::timestamptz[])
+      on conflict (region_code, dedupe_key) where dedupe_key is not null do nothing
+      returning region_code, id, created_at
+    ),
+    d as (
+      insert into notice_delivery (region_code, notice_id, channel, updated_at)
+      select n.region_code, n.id, ch, n.created_at
+      from n join unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.channels.join(','))}::text[]) as c(id, chs) on c.id = n.id
+      cross join lateral unnest(string_to_array(c.chs, ',')) as ch
     )
-    .with('d', (db) =>
-      db
-        .insertInto('noticeDelivery')
-        .columns(['regionCode', 'noticeId', 'channel', 'updatedAt'])
-        .expression(
-          sql`select n.region_code, n.id, ch, n.created_at
-            from n join unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.channels.join(','))}::text[]) as c(id, chs) on c.id = n.id
-            cross join lateral unnest(string_to_array(c.chs, ',')) as ch`,
-        ),
-    )
-    .selectFrom('n')
-    .select(['regionCode', 'id'])
-    .execute();
+    select region_code as "regionCode", id from n`.execute(trx);
   const channelsOf = new Map(rows.map((r) => [r.id, r.channels]));
   const jobs = inserted.flatMap((r) => channelsOf.get(r.id)!.map((channel) => ({ regionCode: r.regionCode, noticeId: r.id, channel })));
   if (jobs.length) await enqueueMany(trx, NOTICE_DELIVERY_JOB, jobs);

@@ -358,13 +358,21 @@ async function applySetwise(
       effects: st.step.effects ?? [],
     })),
   );
+  // Column arrays (`unnest`), not a VALUES row per step: a statement's parameters stay a handful
+  // whatever the chunk's size (PostgreSQL allows 65,535), and nothing is built node by node.
+  const col = <T>(f: (w: (typeof wanted)[number]) => T) => wanted.map(f);
   const inserted = wanted.length
-    ? await trx
-        .insertInto('workflowEscalation')
-        .values(wanted)
-        .onConflict((oc) => oc.constraint('workflow_escalation_step_uq').doNothing())
-        .returning(['id', 'deadlineId', 'generation', 'stepIndex'])
-        .execute()
+    ? (
+        await sql<{ id: string; deadlineId: string; generation: number; stepIndex: number }>`
+          insert into workflow_escalation (region_code, case_id, deadline_id, generation, step_index, level, due_at, applied_at, notify, effects)
+          select r, c, d, g, s, l, due, ${now.toISOString()}::timestamptz, string_to_array(n, ','), string_to_array(e, ',')
+          from unnest(${col((w) => w.regionCode)}::text[], ${col((w) => w.caseId)}::uuid[], ${col((w) => w.deadlineId)}::uuid[],
+                      ${col((w) => w.generation)}::int[], ${col((w) => w.stepIndex)}::int[], ${col((w) => w.level)}::int[],
+                      ${col((w) => w.dueAt.toISOString())}::timestamptz[], ${col((w) => w.notify.join(','))}::text[],
+                      ${col((w) => w.effects.join(','))}::text[]) as v(r, c, d, g, s, l, due, n, e)
+          on conflict on constraint workflow_escalation_step_uq do nothing
+          returning id, deadline_id as "deadlineId", generation, step_index as "stepIndex"`.execute(trx)
+      ).rows
     : [];
   const escalationOf = new Map(inserted.map((e) => [`${e.deadlineId}|${e.generation}|${e.stepIndex}`, e.id]));
   const applied = planned.flatMap((p) =>
@@ -398,14 +406,19 @@ async function applySetwise(
       createdAt: now,
     })),
   );
+  const ncol = <T>(f: (n: (typeof noticeRows)[number]) => T) => noticeRows.map(f);
   const notices = noticeRows.length
     ? (
-        await trx
-          .insertInto('workflowNotice')
-          .values(noticeRows)
-          .returning(['regionCode', 'id', 'caseId', 'escalationId', 'kind', 'level', 'recipient', 'organizationId', 'assigneeId', 'createdAt', sql<string>`data::text`.as('dataText')])
-          .execute()
-      ).map(toNotice)
+        await sql<Omit<WorkflowNotice, 'data' | 'recipient'> & { recipient: string; dataText: string }>`
+          insert into workflow_notice (region_code, case_id, escalation_id, kind, level, recipient, organization_id, assignee_id, data, created_at)
+          select r, c, e, k, l, rc, o, a, d, ${now.toISOString()}::timestamptz
+          from unnest(${ncol((n) => n.regionCode)}::text[], ${ncol((n) => n.caseId)}::uuid[], ${ncol((n) => n.escalationId)}::uuid[],
+                      ${ncol((n) => n.kind)}::text[], ${ncol((n) => n.level)}::int[], ${ncol((n) => n.recipient)}::text[],
+                      ${ncol((n) => n.organizationId)}::uuid[], ${ncol((n) => n.assigneeId)}::uuid[], ${ncol((n) => n.data)}::jsonb[])
+            as v(r, c, e, k, l, rc, o, a, d)
+          returning region_code as "regionCode", id, case_id as "caseId", escalation_id as "escalationId", kind, level, recipient,
+            organization_id as "organizationId", assignee_id as "assigneeId", created_at as "createdAt", data::text as "dataText"`.execute(trx)
+      ).rows.map(toNotice)
     : [];
   out.notices = notices.length;
   const byProcess = new Map<string, { notice: WorkflowNotice; case: WorkflowCase }[]>();
