@@ -4,7 +4,7 @@ import { fixedClock } from '../clock.ts';
 import { DomainError } from '../http/errors.ts';
 import { inboxAdapter, logAdapter, maskEmail, maskPhone, scrubContacts, type NoticeAdapter } from './notify.adapters.ts';
 import { deliverNotice, type DeliveryDeps } from './notify.delivery.ts';
-import { enqueueNotice, listInbox, markRead, NoticeError, renderNotice } from './notify.ts';
+import { enqueueNotice, enqueueNotices, listInbox, markRead, NoticeError, renderNotice } from './notify.ts';
 import { contactsOf, jobsFor, makeAccount, REGION, testNotice } from './fixtures.test-support.ts';
 
 let tdb: TestDb;
@@ -83,6 +83,32 @@ describe('enqueueNotice (the outbox)', () => {
     }
     // The key is per region.
     expect(await enqueue({ ...input, regionCode: '710000000' })).not.toBe(first);
+  });
+
+  it('writes many at once with the same guarantees: each rendered in its language with its own instant, a key used before or twice written once', async () => {
+    const earlier = await enqueue(testNotice(alice, { dedupeKey: 'appeal:b-1:slip' }));
+    const at = new Date('2026-03-10T06:00:00Z');
+    const written = await tdb.db.transaction().execute((trx) =>
+      enqueueNotices(trx, [
+        { notice: testNotice(alice, { dedupeKey: 'appeal:b-1:slip' }), at }, // used before: nothing
+        { notice: testNotice(bob, { lang: 'ru', channels: ['inbox', 'email'], dedupeKey: 'appeal:b-2:x' }), at },
+        { notice: testNotice(bob, { lang: 'ru', channels: ['inbox', 'email'], dedupeKey: 'appeal:b-2:x' }), at }, // twice in the list: once
+        { notice: testNotice(alice, { lang: 'kk', subject: { type: 'appeal', id: 'b-3' } }), at: new Date('2026-03-10T06:00:01Z') },
+      ]),
+    );
+    expect(written).toBe(2);
+    expect(await tdb.db.selectFrom('notice').select('id').where('dedupeKey', '=', 'appeal:b-1:slip').execute()).toEqual([{ id: earlier }]);
+    const rows = await tdb.db.selectFrom('notice').selectAll().where('createdAt', '>=', at).orderBy('createdAt').execute();
+    expect(rows.map((r) => [r.accountId, r.lang, r.title, r.aboutId, r.createdAt.toISOString()])).toEqual([
+      [bob, 'ru', 'Ortak: проверочное уведомление', null, '2026-03-10T06:00:00.000Z'],
+      [alice, 'kk', 'Ortak: тексеру хабарламасы', 'b-3', '2026-03-10T06:00:01.000Z'],
+    ]);
+    expect((await deliveries(rows[0]!.id)).map((d) => d.channel)).toEqual(['email', 'inbox']);
+    expect((await jobsFor(tdb.db, rows[0]!.id)).map((j) => j.data.channel).sort()).toEqual(['email', 'inbox']);
+    expect((await jobsFor(tdb.db, rows[1]!.id)).map((j) => j.data.channel)).toEqual(['inbox']);
+    // Refused as one by one: nothing of the list is written.
+    await expect(tdb.db.transaction().execute((trx) => enqueueNotices(trx, [{ notice: testNotice(alice, { dedupeKey: 'c-1' }), at }, { notice: testNotice(alice, { channels: [] }), at }]))).rejects.toThrow(NoticeError);
+    expect(await tdb.db.selectFrom('notice').select('id').where('dedupeKey', '=', 'c-1').execute()).toEqual([]);
   });
 
   it('refuses what a producer must not do', async () => {
