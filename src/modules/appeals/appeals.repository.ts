@@ -33,7 +33,6 @@ export async function findAppeal(db: Executor, regionCode: string, id: string): 
   return r && strip(r);
 }
 
-/** By id alone (pages address appeals by id; on Citus a fan-out read). */
 /** What a notice about an appeal reads of it (`appeals.notices.ts`); the sweep reads only these. */
 export const NOTICE_COLUMNS = ['regionCode', 'id', 'slipNumber', 'dueAt', 'escalatedAt', 'lang', 'applicantAccountId', 'applicantPhone', 'applicantEmail'] as const;
 export type NoticeAppeal = Pick<AppealRow, (typeof NOTICE_COLUMNS)[number]>;
@@ -65,6 +64,7 @@ export async function recordDeemedRefusals(trx: Executor, keys: readonly { regio
     .execute();
 }
 
+/** By id alone (pages address appeals by id; on Citus a fan-out read). */
 export async function findAppealById(db: Executor, id: string): Promise<AppealRow | undefined> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   const [r] = await executePrepared(db, appeals(db).where('id', '=', id));

@@ -68,66 +68,13 @@ function check(n: NoticeInput): void {
  * The text is rendered now, in `lang`, and stored: the inbox shows exactly what was sent.
  */
 export async function enqueueNotice(trx: Executor, n: NoticeInput, now: Date): Promise<string> {
-  check(n);
-  const { title, body } = renderNotice(n.lang, n.template, n.params);
-  const id = randomUUID();
-  const channels = [...new Set(n.channels)];
-  // The notice and its deliveries in one statement (the deliveries are written only when the
-  // notice is: a repeated dedupe key inserts neither).
-  const inserted = await trx
-    .with('n', (db) =>
-      db
-        .insertInto('notice')
-        .values({
-          regionCode: n.regionCode,
-          id,
-          accountId: n.to.accountId ?? null,
-          email: n.to.email ?? null,
-          phone: n.to.phone ?? null,
-          lang: n.lang,
-          template: n.template,
-          params: JSON.stringify(n.params),
-          aboutType: n.subject?.type ?? null,
-          aboutId: n.subject?.id ?? null,
-          title,
-          body,
-          dedupeKey: n.dedupeKey ?? null,
-          createdAt: now,
-        })
-        .onConflict((oc) => oc.columns(['regionCode', 'dedupeKey']).where('dedupeKey', 'is not', null).doNothing())
-        .returning(['regionCode', 'id']),
-    )
-    .with('d', (db) =>
-      db
-        .insertInto('noticeDelivery')
-        .columns(['regionCode', 'noticeId', 'channel', 'updatedAt'])
-        .expression((eb) =>
-          eb
-            .selectFrom('n')
-            .crossJoin(sql<{ ch: string }>`unnest(${channels}::text[])`.as('ch'))
-            .select(['n.regionCode', 'n.id', 'ch.ch', sql<Date>`${now}::timestamptz`.as('updatedAt')]),
-        ),
-    )
-    .selectFrom('n')
-    .select('id')
-    .executeTakeFirst();
-  if (!inserted) {
-    // A concurrent producer with the same key waited on the unique index until it committed,
-    // so the row is visible to this statement.
-    const existing = await trx
-      .selectFrom('notice')
-      .select('id')
-      .where('regionCode', '=', n.regionCode)
-      .where('dedupeKey', '=', n.dedupeKey!)
-      .executeTakeFirstOrThrow();
-    return existing.id;
-  }
-  // One job per channel, in one statement.
-  await enqueueMany(trx, NOTICE_DELIVERY_JOB, channels.map((channel) => ({ regionCode: n.regionCode, noticeId: id, channel })));
-  return id;
+  const { ids, written } = await writeNotices(trx, [{ notice: n, at: now }]);
+  if (written.has(ids[0]!)) return ids[0]!;
+  // The key was used: a concurrent producer with it waited on the unique index until it
+  // committed, so the row is visible to this statement.
+  const existing = await trx.selectFrom('notice').select('id').where('regionCode', '=', n.regionCode).where('dedupeKey', '=', n.dedupeKey!).executeTakeFirstOrThrow();
+  return existing.id;
 }
-
-export type DeliveryJob = { regionCode: string; noticeId: string; channel: Channel };
 
 /**
  * Many notices, each with its own instant, in two statements whatever their number: the notices
@@ -136,17 +83,32 @@ export type DeliveryJob = { regionCode: string; noticeId: string; channel: Chann
  * in `items`, writes that notice once. Returns the number of notices written.
  */
 export async function enqueueNotices(trx: Executor, items: readonly { notice: NoticeInput; at: Date }[]): Promise<number> {
-  const seen = new Set<string>();
+  return (await writeNotices(trx, items)).written.size;
+}
+
+/**
+ * Checks and renders `items`, writes them with their delivery rows in one statement (only the
+ * notices written get deliveries: a used dedupe key inserts neither) and their jobs in another.
+ * `ids[i]` is the id given to `items[i]` (an item repeating a key of the list shares its id).
+ */
+async function writeNotices(trx: Executor, items: readonly { notice: NoticeInput; at: Date }[]): Promise<{ ids: string[]; written: Set<string> }> {
+  const seen = new Map<string, string>();
+  const ids: string[] = [];
   const rows: { id: string; n: NoticeInput; at: Date; title: string; body: string; channels: Channel[] }[] = [];
   for (const { notice: n, at } of items) {
     check(n);
-    if (n.dedupeKey !== undefined) {
-      if (seen.has(`${n.regionCode}|${n.dedupeKey}`)) continue;
-      seen.add(`${n.regionCode}|${n.dedupeKey}`);
+    const key = n.dedupeKey === undefined ? undefined : `${n.regionCode}|${n.dedupeKey}`;
+    const repeated = key === undefined ? undefined : seen.get(key);
+    if (repeated) {
+      ids.push(repeated);
+      continue;
     }
-    rows.push({ id: randomUUID(), n, at, ...renderNotice(n.lang, n.template, n.params), channels: [...new Set(n.channels)] });
+    const id = randomUUID();
+    if (key !== undefined) seen.set(key, id);
+    ids.push(id);
+    rows.push({ id, n, at, ...renderNotice(n.lang, n.template, n.params), channels: [...new Set(n.channels)] });
   }
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return { ids, written: new Set() };
   // Column arrays (`unnest`): fourteen parameters whatever the number of notices (PostgreSQL allows 65,535).
   const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
   const { rows: inserted } = await sql<{ regionCode: string; id: string }>`
@@ -171,7 +133,7 @@ export async function enqueueNotices(trx: Executor, items: readonly { notice: No
   const channelsOf = new Map(rows.map((r) => [r.id, r.channels]));
   const jobs = inserted.flatMap((r) => channelsOf.get(r.id)!.map((channel) => ({ regionCode: r.regionCode, noticeId: r.id, channel })));
   if (jobs.length) await enqueueMany(trx, NOTICE_DELIVERY_JOB, jobs);
-  return inserted.length;
+  return { ids, written: new Set(inserted.map((r) => r.id)) };
 }
 
 export interface InboxItem {
