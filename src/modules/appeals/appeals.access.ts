@@ -3,7 +3,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { ReferenceCache } from '../../platform/db/revision.ts';
 import { forbidden } from '../../platform/http/errors.ts';
 import { hasRole } from '../directory/directory.access.ts';
-import { findCoordinationCentre, findServingOrganizations, type OrganizationView } from '../directory/directory.service.ts';
+import { findCoordinationCentre, findCoordinationCentres, findServingOrganizations, type OrganizationView } from '../directory/directory.service.ts';
 import { maskIin, maskPhone } from '../directory/identity.ts';
 
 /**
@@ -41,6 +41,14 @@ export function findCoordinationOrganization(db: Executor, regionCode: string): 
 }
 
 const coordination = new ReferenceCache(1_000);
+
+/**
+ * `findCoordinationOrganization` for several regions at once (the sweep's chunks): their
+ * coordination centres in one query; a region without one is left to the single lookup.
+ */
+export async function primeCoordinationOrganizations(db: Executor, regionCodes: readonly string[]): Promise<void> {
+  await coordination.prime(db, regionCodes, (missing) => findCoordinationCentres(db, missing));
+}
 
 export async function holdsInRegion(db: Executor, actor: Actor, roles: Role | readonly Role[], regionCode: string): Promise<boolean> {
   if (actor.kind !== 'staff') return false;

@@ -4,9 +4,9 @@ import type { Executor } from '../../platform/db/database.ts';
 import { isLang, type Lang } from '../../platform/i18n/i18n.ts';
 import { enqueueNotice, enqueueNotices, type Channel, type NoticeInput } from '../../platform/notify/notify.ts';
 import type { SweepBatch } from '../../platform/workflow/hooks.ts';
-import { organization } from './appeals.reference.ts';
+import { organization, primeOrganizations } from './appeals.reference.ts';
 import { activeStaffAccount, activeStaffAccounts, activeStaffAccountsById, activeStaffAccountsOf, staffNoticeContacts } from '../directory/staff.service.ts';
-import { findCoordinationOrganization } from './appeals.access.ts';
+import { findCoordinationOrganization, primeCoordinationOrganizations } from './appeals.access.ts';
 import type { NoticeAppeal } from './appeals.repository.ts';
 
 /**
@@ -120,10 +120,21 @@ export async function primeStaffLookups(
   batch: SweepBatch,
   recipients: readonly { organizationId: string; recipient: Role | 'assignee'; assigneeId: string | null }[],
 ): Promise<void> {
+  // The organizations (names in the notices) and the regions' coordination centres, each in one query.
+  await primeOrganizations(db, recipients.map((r) => r.organizationId));
+  const coordinated = recipients.filter((r) => r.recipient === 'coordinator');
+  if (coordinated.length) {
+    const regions = [...new Set((await Promise.all(coordinated.map(async (r) => (await organization(db, r.organizationId))?.regionCode))).filter((x): x is string => !!x))];
+    await primeCoordinationOrganizations(db, regions);
+    // Their coordinators, in one query too.
+    const centres = (await Promise.all(regions.map((region) => findCoordinationOrganization(db, region)))).flatMap((cc) => (cc ? [cc.id] : []));
+    const accounts = await activeStaffAccountsOf(db, centres, 'coordinator', 50);
+    for (const id of centres) await batch.memo(`staff:${id}:coordinator`, async () => accounts.get(id) ?? []);
+  }
   const assignees = [...new Set(recipients.flatMap((r) => (r.recipient === 'assignee' && r.assigneeId ? [r.assigneeId] : [])))];
   const byId = await activeStaffAccountsById(db, assignees);
   for (const id of assignees) await batch.memo(`staff:${id}`, async () => byId.get(id));
-  // Roles in the organization itself (with nobody assigned, the heads); coordinators are few and looked up alone.
+  // Roles in the organization itself (with nobody assigned, the heads); coordinators above.
   const byRole = new Map<string, Set<string>>();
   for (const r of recipients) {
     const role = r.recipient === 'assignee' ? (r.assigneeId ? undefined : 'head') : r.recipient === 'coordinator' ? undefined : r.recipient;

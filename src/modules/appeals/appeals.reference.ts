@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { forgetRevisions, ReferenceCache } from '../../platform/db/revision.ts';
-import { findOrganization, findTerritory, type OrganizationView } from '../directory/directory.service.ts';
+import { findOrganization, findOrganizations, findTerritory, type OrganizationView } from '../directory/directory.service.ts';
 import { findCoordinationOrganization } from './appeals.access.ts';
 import { findCategory, type CategoryView } from './appeals.categories.ts';
 import { resolveRoute, type Route } from './appeals.routing.ts';
@@ -49,6 +49,14 @@ export function coordinationOrganization(db: Executor, regionCode: string): Prom
 
 export function organization(db: Executor, id: string): Promise<OrganizationView | undefined> {
   return cache.get(db, `organization:${id}`, () => findOrganization(db, id));
+}
+
+/** `organization` for many ids at once: those not cached read in one query (the sweep's chunks). */
+export async function primeOrganizations(db: Executor, ids: readonly string[]): Promise<void> {
+  await cache.prime(db, ids.map((id) => `organization:${id}`), async (keys) => {
+    const found = await findOrganizations(db, keys.map((k) => k.slice('organization:'.length)));
+    return new Map(found.map((o) => [`organization:${o.id}`, o]));
+  });
 }
 
 export async function territoryExists(db: Executor, code: string): Promise<boolean> {

@@ -148,6 +148,25 @@ export async function listOrganizations(db: Executor, f: OrganizationFilter, pag
   return { rows, total: Number(count.n) };
 }
 
+/** The first of `listOrganizations`' order, without its count. */
+export async function firstOrganization(db: Executor, f: OrganizationFilter): Promise<OrganizationRow | undefined> {
+  return organizationQuery(db, f).select(ORGANIZATION_COLUMNS).orderBy(sql`array_length(path, 1)`).orderBy('nameRu').orderBy('id').limit(1).executeTakeFirst();
+}
+
+/** `firstOrganization` of `kind` in each of `regionCodes` that has one, in one query. */
+export async function firstOrganizationsByRegion(db: Executor, regionCodes: readonly string[], kind: string): Promise<OrganizationRow[]> {
+  if (regionCodes.length === 0) return [];
+  return organizationQuery(db, { kind })
+    .where('regionCode', 'in', [...regionCodes])
+    .distinctOn('regionCode')
+    .select(ORGANIZATION_COLUMNS)
+    .orderBy('regionCode')
+    .orderBy(sql`array_length(path, 1)`)
+    .orderBy('nameRu')
+    .orderBy('id')
+    .execute();
+}
+
 export async function findOrganization(db: Executor, id: string): Promise<OrganizationRow | undefined> {
   return db.selectFrom('organization').select(ORGANIZATION_COLUMNS).where('id', '=', id).executeTakeFirst();
 }

@@ -146,6 +146,11 @@ export async function findOrganization(db: Executor, id: string): Promise<Organi
   return o && organizationView(o);
 }
 
+/** Those of `ids` that exist, in no particular order. */
+export async function findOrganizations(db: Executor, ids: readonly string[]): Promise<OrganizationView[]> {
+  return (await repo.findOrganizationsByIds(db, ids)).map(organizationView);
+}
+
 export async function getOrganization(db: Executor, id: string): Promise<OrganizationView> {
   const o = await findOrganization(db, id);
   if (!o) throw notFound('organization', { messageKey: 'directory:organization_not_found' });
@@ -169,9 +174,14 @@ export async function findServingOrganizations(db: Executor, katoCode: string, k
 }
 
 /** The coordination centre of a region (the escalation end of appeals), if it has one. */
+/** `findCoordinationCentre` of each region that has one, in one query (keyed by region code). */
+export async function findCoordinationCentres(db: Executor, regionCodes: readonly string[]): Promise<Map<string, OrganizationView>> {
+  return new Map((await repo.firstOrganizationsByRegion(db, regionCodes, 'coordination_centre')).map((o) => [o.regionCode, organizationView(o)]));
+}
+
 export async function findCoordinationCentre(db: Executor, regionCode: string): Promise<OrganizationView | undefined> {
-  const { rows } = await repo.listOrganizations(db, { regionCode, kind: 'coordination_centre' }, { limit: 1, offset: 0 });
-  return rows[0] && organizationView(rows[0]);
+  const row = await repo.firstOrganization(db, { regionCode, kind: 'coordination_centre' });
+  return row && organizationView(row);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { parseCorrectionsJson, type CorrectionsFile } from './calendar.correctio
 import { importCorrections } from './calendar.import.ts';
 import { buildSeedRows, seedCalendar } from './calendar.seed.ts';
 import { formatLocal, parseInstant } from './calendar.time.ts';
-import { getCalendar, invalidateCalendarCache } from './calendar.ts';
+import { getCalendar, getCalendars, invalidateCalendarCache } from './calendar.ts';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -143,6 +143,28 @@ describe('importCorrections', () => {
     const city = await getCalendar(t.db, '351010000');
     expect([city.workStart, city.workEnd]).toEqual(['08:00', '17:00']);
     expect(formatLocal(city.addWorkingDays(almaty('2026-04-06T10:00'), 1).due, 'Asia/Almaty')).toBe('2026-04-07T17:00');
+  });
+
+  it('getCalendars builds several regions at once, each as getCalendar builds it alone', async () => {
+    // After the two tests above: Karaganda region has a holiday of its own and its own hours.
+    const regions = ['351010000', '350000000', '710000000', '000000000'];
+    invalidateCalendarCache();
+    const together = await getCalendars(t.db, [...regions, '351010000']);
+    expect([...together.keys()].sort()).toEqual([...regions].sort());
+    invalidateCalendarCache();
+    for (const code of regions) {
+      const alone = await getCalendar(t.db, code);
+      const c = together.get(code)!;
+      expect([c.regionCode, c.timeZone, c.workStart, c.workEnd]).toEqual([alone.regionCode, alone.timeZone, alone.workStart, alone.workEnd]);
+      for (const date of ['2026-03-23', '2026-04-10', '2026-12-16']) expect([code, date, c.isWorkingDay(date)]).toEqual([code, date, alone.isWorkingDay(date)]);
+      expect(c.addWorkingDays(almaty('2026-03-20T10:00'), 15).due).toEqual(alone.addWorkingDays(almaty('2026-03-20T10:00'), 15).due);
+    }
+    expect(together.get('351010000')!.isWorkingDay('2026-04-10')).toBe(false);
+    expect([together.get('351010000')!.workStart, together.get('710000000')!.workStart]).toEqual(['08:00', '09:00']);
+    expect(together.get('710000000')!.isWorkingDay('2026-04-10')).toBe(true);
+    // Cached: a second call answers the same objects.
+    expect((await getCalendars(t.db, ['710000000'])).get('710000000')).toBe(await getCalendar(t.db, '710000000'));
+    await expect(getCalendars(t.db, ['350000000', '35'])).rejects.toMatchObject({ field: 'region', messageKey: 'calendar:errors.invalid_region' });
   });
 
   it('a dry run reports the changes and writes nothing', async () => {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysType from 'date-holidays';
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { forgetRevisions } from '../db/revision.ts';
@@ -73,6 +74,9 @@ function holidayCode(rule: string): string {
 
 /** Holidays and the library's weekend transfers for one year, as rows (not yet corrected). */
 export function libraryRows(year: number): SeedRow[] {
+  // Loaded on first use, not with the module: its data for every country costs the server ~12 MB
+  // of memory, and only seeding and the calendar generator need it.
+  const Holidays = createRequire(import.meta.url)('date-holidays') as typeof HolidaysType;
   const hd = new Holidays('KZ', { languages: ['ru'] });
   const holidays = hd.getHolidays(year).filter((h) => h.type === 'public');
   const rows = new Map<string, SeedRow>();

@@ -315,57 +315,93 @@ export function invalidateCalendarCache(): void {
  * that an import made by another process, or into another database, is never served stale.
  */
 export async function getCalendar(db: Executor, regionCode: string = NATIONAL_REGION): Promise<Calendar> {
-  if (!isRegionCode(regionCode)) {
-    throw new DomainError('validation', `region must be a 9-digit KATO code, got ${show(regionCode)}`, {
-      field: 'region',
-      messageKey: 'calendar:errors.invalid_region',
-      params: { value: show(regionCode) },
-    });
+  return (await getCalendars(db, [regionCode])).get(regionCode)!;
+}
+
+/**
+ * `getCalendar` for several regions at once (the escalation sweep's pages): the revision read
+ * once, and the calendars not cached built from one query for their own days and one for their
+ * settings, whatever their number.
+ */
+export async function getCalendars(db: Executor, regionCodes: readonly string[]): Promise<Map<string, Calendar>> {
+  for (const regionCode of regionCodes) {
+    if (!isRegionCode(regionCode)) {
+      throw new DomainError('validation', `region must be a 9-digit KATO code, got ${show(regionCode)}`, {
+        field: 'region',
+        messageKey: 'calendar:errors.invalid_region',
+        params: { value: show(regionCode) },
+      });
+    }
   }
   // Read once per transaction, together with the reference revision (platform/db/revision.ts).
   const revision = (await revisions(db)).calendar;
-  const hit = cache.get(regionCode);
-  if (hit && hit.revision === revision) return hit.calendar;
+  const out = new Map<string, Calendar>();
+  const missing: string[] = [];
+  for (const regionCode of new Set(regionCodes)) {
+    const hit = cache.get(regionCode);
+    if (hit && hit.revision === revision) out.set(regionCode, hit.calendar);
+    else missing.push(regionCode);
+  }
+  if (missing.length === 0) return out;
 
-  const chain = regionChain(regionCode);
+  const chains = new Map(missing.map((code) => [code, regionChain(code)]));
+  const below = [...new Set([...chains.values()].flatMap((chain) => chain.slice(1)))];
+  const all = [...new Set([...chains.values()].flat())];
   const days = () => db.selectFrom('calendarDay').select(['regionCode', 'date', 'kind', 'holiday', 'name', 'act']);
-  const [national, own, settingsRows] = await Promise.all([
+  const [nationalRows, ownRows, settingsRows] = await Promise.all([
     nationalDays(revision, () => days().where('regionCode', '=', NATIONAL_REGION).execute()),
-    chain.length > 1 ? days().where('regionCode', 'in', chain.slice(1)).execute() : [],
-    db.selectFrom('calendarRegion').select(['regionCode', 'timeZone', 'workStart', 'workEnd']).where('regionCode', 'in', chain).execute(),
+    below.length ? days().where('regionCode', 'in', below).execute() : [],
+    db.selectFrom('calendarRegion').select(['regionCode', 'timeZone', 'workStart', 'workEnd']).where('regionCode', 'in', all).execute(),
   ]);
-  // Most regions have no days or hours of their own: their calendar is the nation's under their
-  // code, sharing its tables (built once, not once per region).
-  if (regionCode !== NATIONAL_REGION && own.length === 0 && settingsRows.every((r) => r.regionCode === NATIONAL_REGION)) {
-    const calendar: Calendar = Object.freeze({ ...(await getCalendar(db, NATIONAL_REGION)), regionCode });
+  const build = (regionCode: string): Calendar => {
+    const chain = chains.get(regionCode) ?? regionChain(regionCode);
+    const own = ownRows.filter((r) => chain.includes(r.regionCode));
+    const settingRows = settingsRows.filter((r) => chain.includes(r.regionCode));
+    // Most regions have no days or hours of their own: their calendar is the nation's under their
+    // code, sharing its tables (built once, not once per region).
+    if (regionCode !== NATIONAL_REGION && own.length === 0 && settingRows.every((r) => r.regionCode === NATIONAL_REGION)) {
+      return Object.freeze({ ...calendarOf(NATIONAL_REGION), regionCode });
+    }
+    const rank = (code: string) => chain.indexOf(code);
+    const settings = [...settingRows].sort((a, b) => rank(b.regionCode) - rank(a.regionCode))[0];
+    const merged = new Map<string, CalendarDay>();
+    // National rows set the range; a region row only overrides a date the nation has.
+    for (const r of [...nationalRows, ...own].sort((a, b) => rank(a.regionCode) - rank(b.regionCode))) {
+      if (r.regionCode !== NATIONAL_REGION && !merged.has(r.date)) continue;
+      merged.set(r.date, {
+        date: r.date,
+        kind: r.kind as DayKind,
+        isWorking: isWorkingKind(r.kind as DayKind),
+        ...(r.name ? { name: r.name } : {}),
+        ...(r.holiday ? { holiday: r.holiday } : {}),
+        act: r.act,
+      });
+    }
+    return buildCalendar(
+      {
+        regionCode,
+        timeZone: settings?.timeZone ?? DEFAULT_TIME_ZONE,
+        workStart: settings?.workStart ?? DEFAULT_WORK_START,
+        workEnd: settings?.workEnd ?? DEFAULT_WORK_END,
+      },
+      merged.values(),
+    );
+  };
+  // The nation's calendar under this revision: cached, or built here (its chain is itself).
+  let nationCal: Calendar | undefined;
+  const calendarOf = (code: string): Calendar => {
+    if (code !== NATIONAL_REGION) return out.get(code) ?? build(code);
+    if (!nationCal) {
+      const hit = cache.get(NATIONAL_REGION);
+      nationCal = hit && hit.revision === revision ? hit.calendar : build(NATIONAL_REGION);
+      cache.set(NATIONAL_REGION, { revision, calendar: nationCal });
+    }
+    return nationCal;
+  };
+  for (const regionCode of missing) {
+    const calendar = calendarOf(regionCode);
     cache.set(regionCode, { revision, calendar });
-    return calendar;
+    out.set(regionCode, calendar);
   }
-  const rows = [...national, ...own];
-  const rank = (code: string) => chain.indexOf(code);
-  const settings = settingsRows.sort((a, b) => rank(b.regionCode) - rank(a.regionCode))[0];
-  const merged = new Map<string, CalendarDay>();
-  // National rows set the range; a region row only overrides a date the nation has.
-  for (const r of rows.sort((a, b) => rank(a.regionCode) - rank(b.regionCode))) {
-    if (r.regionCode !== NATIONAL_REGION && !merged.has(r.date)) continue;
-    merged.set(r.date, {
-      date: r.date,
-      kind: r.kind as DayKind,
-      isWorking: isWorkingKind(r.kind as DayKind),
-      ...(r.name ? { name: r.name } : {}),
-      ...(r.holiday ? { holiday: r.holiday } : {}),
-      act: r.act,
-    });
-  }
-  const calendar = buildCalendar(
-    {
-      regionCode,
-      timeZone: settings?.timeZone ?? DEFAULT_TIME_ZONE,
-      workStart: settings?.workStart ?? DEFAULT_WORK_START,
-      workEnd: settings?.workEnd ?? DEFAULT_WORK_END,
-    },
-    merged.values(),
-  );
-  cache.set(regionCode, { revision, calendar });
-  return calendar;
+  return out;
 }

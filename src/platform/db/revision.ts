@@ -90,6 +90,22 @@ export class ReferenceCache {
     return value;
   }
 
+  /**
+   * Fills the entries of `keys` not already fresh with one `load` of the missing ones (a bulk
+   * query instead of one per key, e.g. for a sweep's chunk). Same rule as `get`: the revision is
+   * read afresh first; keys `load` leaves out are not cached (`get` will load them alone).
+   */
+  async prime<T>(db: Executor, keys: readonly string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<void> {
+    const { reference } = await revisions(db);
+    const missing = [...new Set(keys)].filter((key) => this.entries.get(key)?.revision !== reference);
+    if (missing.length === 0) return;
+    forgetRevisions(db);
+    const fresh = (await revisions(db)).reference;
+    const values = await load(missing);
+    if (this.entries.size + values.size > this.maxEntries) this.entries.clear();
+    for (const [key, value] of values) if (value !== undefined) this.entries.set(key, { revision: fresh, value });
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -51,7 +51,10 @@ function get(): i18n {
 
 /** Translate `ns:key` into `lang`. */
 export function t(lang: Lang, key: string, params?: TOptions): string {
-  return get().getFixedT(lang)(key, params ?? {}) as string;
+  // The instance's own t with the language as an option: what getFixedT(lang) would do, without
+  // the closure and the copy of every i18next option it makes per call (measurable in the sweep,
+  // which renders a few thousand notices).
+  return get().t(key, { ...params, lng: lang }) as string;
 }
 
 /** The best of kk/ru/en from an Accept-Language header; Russian when nothing matches. */

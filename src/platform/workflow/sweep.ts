@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { getCalendar, type Calendar } from '../calendar/calendar.ts';
+import { getCalendar, getCalendars, type Calendar } from '../calendar/calendar.ts';
 import type { Clock } from '../clock.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { defineJob, type Jobs } from '../jobs/jobs.ts';
@@ -170,6 +170,12 @@ export async function runSweep(db: Db, clock: Clock, opts: SweepOptions = {}): P
     const page = await dueDeadlines(db, now, after, batchSize);
     result.pages++;
     result.due += page.length;
+    // The page's regions' calendars in one go (two queries however many regions), not one region at a time.
+    const regions = [...new Set(page.map((d) => d.regionCode))].filter((r) => !calendars.has(r));
+    if (regions.length) {
+      const loaded = getCalendars(db, regions);
+      for (const r of regions) calendars.set(r, loaded.then((m) => m.get(r)!));
+    }
     const byLane: DueDeadline[][] = Array.from({ length: lanes }, () => []);
     for (const d of page) byLane[laneOf(d.caseId, lanes)]!.push(d);
     await Promise.all(byLane.map(applyLane));

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Calendar } from '../calendar/calendar.ts';
 import type { Executor } from '../db/database.ts';
-import { keyIn } from '../db/keys.ts';
 import type { CaseDeadlineSpec, DeadlineSpec, DeadlineUnit, EscalationStep, ProcessDefinition } from './definition.ts';
 import { armLadder, dueAfter, type DeadlineTimes } from './deadlines.ts';
 import type { WorkflowCase, WorkflowDeadlineRow } from './hooks.ts';
@@ -181,12 +180,24 @@ export async function refreshCase(trx: Executor, c: CaseKey): Promise<WorkflowCa
   return row;
 }
 
-/** `refreshCase` for many cases in one statement (the sweep's chunk). */
+/**
+ * `refreshCase` for many cases in one statement (the sweep's chunk): the same figures, from one
+ * pass over the cases' deadlines grouped by case (the correlated form above probes the deadlines
+ * five times per case: 60 ms for a chunk of 250 cases at 1 M appeals). A case with no deadline
+ * left gets no dates and level 0, as `refreshCase` gives it.
+ */
 export async function refreshCases(trx: Executor, keys: readonly { regionCode: string; id: string }[]): Promise<void> {
   if (keys.length === 0) return;
-  await trx
-    .updateTable('workflowCase')
-    .set(caseFigures())
-    .where(keyIn(keys))
-    .execute();
+  await sql`update workflow_case as c
+    set due_at = f.due_at, state_due_at = f.state_due_at, next_due_at = least(f.due_at, f.state_due_at), escalation_level = f.level
+    from (
+      select k.region_code, k.id,
+        min(d.due_at) filter (where d.scope = 'case' and d.status = 'running') as due_at,
+        min(d.due_at) filter (where d.scope = 'state' and d.status = 'running') as state_due_at,
+        coalesce(max(d.level) filter (where d.status in ('running', 'paused')), 0) as level
+      from unnest(${keys.map((k) => k.regionCode)}::text[], ${keys.map((k) => k.id)}::uuid[]) as k(region_code, id)
+        left join workflow_deadline d on d.region_code = k.region_code and d.case_id = k.id
+      group by k.region_code, k.id
+    ) as f
+    where c.region_code = f.region_code and c.id = f.id`.execute(trx);
 }

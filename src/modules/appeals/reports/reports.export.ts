@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { t, type Lang } from '../../../platform/i18n/i18n.ts';
 import type { IgnoringOfficial, IgnoringOrganization, IgnoringReport } from './reports.service.ts';
 
@@ -71,6 +70,8 @@ export function ignoringCsv(r: IgnoringReport, lang: Lang): ExportFile {
 const sheetName = (s: string) => s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
 
 export async function ignoringXlsx(r: IgnoringReport, lang: Lang): Promise<ExportFile> {
+  // Loaded on the first export, not with the module: it costs the server ~25 MB of memory.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Ortak';
   wb.created = r.generatedAt;
