@@ -14,7 +14,8 @@
  * loaded, embedded only: each scenario's statements by PostgreSQL time, pgstat-<scenario>.txt), --trace (writes the queries one
  * operation of each scenario sends, trace-<scenario>.txt in the output directory),
  * --no-closed-history (closed appeals get no workflow history rows: no scenario reads them, and
- * the database is ~40 % smaller — for 10 M on a small disk).
+ * the database is ~40 % smaller — for 10 M on a small disk), --server-node-flags "…" (the
+ * server's node flags instead of those `npm start` runs with, e.g. "--max-old-space-size=256").
  *
  * On the embedded PostgreSQL 17 by default (a throwaway cluster in .test-data/bench-<pid>,
  * default settings: durability untouched), or on DATABASE_URL (an empty database, or one this
@@ -57,13 +58,31 @@ export interface Options {
   trace: boolean;
   /** Workflow history rows for closed appeals too (no scenario reads them; ~40 % of the size). */
   closedHistory: boolean;
+  /** Node flags of the server process (default: those `npm start` runs with). */
+  serverNodeFlags: string[];
   /** Proposed changes simulated for this run (bench/README.md, "Trying a proposal"). */
+}
+
+/**
+ * The node flags of `npm start` (package.json: `node <flags> --import tsx src/main.ts serve`), so
+ * that the server under test runs exactly as started in production.
+ */
+export function startNodeFlags(): string[] {
+  return nodeFlagsOf((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '');
+}
+
+/** The flags between `node` and `--import` of a script (none when it does not start with node). */
+export function nodeFlagsOf(script: string): string[] {
+  const words = script.trim().split(/\s+/);
+  const end = words.indexOf('--import');
+  return words[0] === 'node' && end > 0 ? words.slice(1, end) : [];
 }
 
 export function parseOptions(argv: string[]): Options {
   const opts: Options = {
     appeals: 1_000_000, duration: 10, connections: 16, warmup: 2, pgbenchSeconds: 10, pgbenchClients: 8, smoke: false,
     only: [...SCENARIOS], out: path.join(ROOT, 'bench/results'), dataDir: undefined, keep: false, cpuProf: false, pgStats: false, trace: false, closedHistory: true,
+    serverNodeFlags: startNodeFlags(),
   };
   const set = new Set<string>();
   const num = (name: string, v: string | undefined): number => {
@@ -72,7 +91,9 @@ export function parseOptions(argv: string[]): Options {
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    // `--flag=value` (the value may hold '=' itself, e.g. node flags) or `--flag value`.
+    const eq = argv[i]!.indexOf('=');
+    const [flag, inline] = eq < 0 ? [argv[i]!, undefined] : [argv[i]!.slice(0, eq), argv[i]!.slice(eq + 1)];
     const value = () => inline ?? argv[++i];
     set.add(flag);
     switch (flag) {
@@ -97,6 +118,7 @@ export function parseOptions(argv: string[]): Options {
       case '--pg-stats': opts.pgStats = true; break;
       case '--trace': opts.trace = true; break;
       case '--no-closed-history': opts.closedHistory = false; break;
+      case '--server-node-flags': opts.serverNodeFlags = (value() ?? '').split(/\s+/).filter(Boolean); break;
       case '--help':
       case '-h':
         process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]!.replace(/^\/\*\*?|^ \* ?/gm, '') + '\n');
@@ -173,7 +195,7 @@ async function serverSessions(databaseUrl: string): Promise<string> {
 /** The server under test in production mode, in a child process (bench/server.ts). */
 async function startServer(databaseUrl: string, opts: Options, workDir: string): Promise<Server> {
   const port = await freePort();
-  const args = [...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.out] : []), '--import', 'tsx', path.join(ROOT, 'bench/server.ts')];
+  const args = [...opts.serverNodeFlags, ...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.out] : []), '--import', 'tsx', path.join(ROOT, 'bench/server.ts')];
   // The server writes to a file, as a service's output goes to a file or the journal: a pipe to
   // this process (busy driving the load) would block the server's synchronous stdout writes.
   const logFile = path.join(workDir, 'server.log');
@@ -447,6 +469,7 @@ export async function main(argv: string[]): Promise<number> {
       pgbench_tps: pgb.tps,
       pgbench: { clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds, latency_ms: pgb.latencyMs, transactions: pgb.transactions, binary: pgb.binary, version: pgb.version, script: 'insert into bench_pgbench (n, payload) values (:n, md5(:n::text)), -M prepared' },
       server_peak_rss_mb: Math.round(peakRss),
+      server_node_flags: opts.serverNodeFlags,
       server_idle_rss_mb: Math.round(idleRss),
       server_rss_under_load_mb: Math.round(Math.max(0, ...Object.values(results).map((r) => Number(r?.server_rss_max_mb ?? 0)))),
       server_notices_logged: noticesLogged,
