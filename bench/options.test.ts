@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nodeFlagsOf, parseOptions, startNodeFlags } from './run.ts';
+import { nodeFlagsOf, startNodeFlags } from '../scripts/start-command.ts';
+import { parseOptions } from './run.ts';
 
 describe('npm run bench options', () => {
   it('reads --flag value and --flag=value, a value that holds "=" too', () => {

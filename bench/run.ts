@@ -27,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { startNodeFlags } from '../scripts/start-command.ts';
 import { embeddedBinDir, freePort, removeClusterDir, startCluster, withDatabase, type Cluster } from '../src/platform/db/cluster.ts';
 import { createDb } from '../src/platform/db/database.ts';
 import { Client } from './http.ts';
@@ -61,21 +62,6 @@ export interface Options {
   /** Node flags of the server process (default: those `npm start` runs with). */
   serverNodeFlags: string[];
   /** Proposed changes simulated for this run (bench/README.md, "Trying a proposal"). */
-}
-
-/**
- * The node flags of `npm start` (package.json: `node <flags> --import tsx src/main.ts serve`), so
- * that the server under test runs exactly as started in production.
- */
-export function startNodeFlags(): string[] {
-  return nodeFlagsOf((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '');
-}
-
-/** The flags between `node` and `--import` of a script (none when it does not start with node). */
-export function nodeFlagsOf(script: string): string[] {
-  const words = script.trim().split(/\s+/);
-  const end = words.indexOf('--import');
-  return words[0] === 'node' && end > 0 ? words.slice(1, end) : [];
 }
 
 export function parseOptions(argv: string[]): Options {

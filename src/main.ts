@@ -45,7 +45,8 @@ async function serve(config: Config) {
   await ensureWebBuilt(out);
   let target: DatabaseTarget;
   try {
-    target = await openDatabase(config, () => {});
+    // Its own process group: Ctrl-C stops the server first, then PostgreSQL (stop() below).
+    target = await openDatabase(config, () => {}, { ownProcessGroup: true });
   } catch (e) {
     out(`Could not start the database: ${(e as Error).message}`);
     process.exit(1);

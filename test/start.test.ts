@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort, withDatabase } from '../src/platform/db/cluster.ts';
+import { startNodeFlags } from '../scripts/start-command.ts';
 
 /**
  * What a newcomer does with `npm start`, run for real: first start, Ctrl-C, a killed process
@@ -19,9 +20,12 @@ const children: ChildProcess[] = [];
 interface Started { child: ChildProcess; output: () => string; exited: Promise<number | null> }
 
 function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+  // What `npm start` runs (package.json), its node flags included.
+  const child = spawn(process.execPath, [...startNodeFlags(), '--import', 'tsx', 'src/main.ts', 'serve'], {
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, as a terminal gives a job: Ctrl-C is a SIGINT to the whole group.
+    detached: true,
   });
   children.push(child);
   let out = '';
@@ -79,10 +83,13 @@ describe('npm start on the embedded PostgreSQL', () => {
       expect(out).toMatch(/coordinator/);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready' });
-      // Ctrl-C: the server and its database stop cleanly.
-      s.child.kill('SIGINT');
+      // Ctrl-C in the terminal (SIGINT to the job's whole process group): the server, its job
+      // workers and then its database stop in order — PostgreSQL, in a group of its own, is not
+      // shut down under the workers' connections.
+      process.kill(-s.child.pid!, 'SIGINT');
       expect(await s.exited, s.output()).toBe(0);
       expect(fs.existsSync(pidFile)).toBe(false);
+      expect(s.output()).not.toMatch(/terminating connection|Connection terminated/);
     } finally {
       await stop(s);
     }

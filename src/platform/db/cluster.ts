@@ -33,6 +33,13 @@ export interface ClusterOptions {
   /** Extra `-c name=value` settings. */
   settings?: Record<string, string>;
   log?: (line: string) => void;
+  /**
+   * Run PostgreSQL in a process group of its own, so that a Ctrl-C in the terminal (SIGINT to
+   * the whole foreground group) reaches only this process, which then stops it after its own
+   * users (`serve`: the server, the job workers, the sealer). Without it PostgreSQL shuts down at
+   * the same instant as the rest, under connections still in use.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export async function embeddedBinDir(): Promise<string> {
@@ -164,6 +171,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   for (const [k, v] of Object.entries(opts.settings ?? {})) args.push('-c', `${k}=${v}`);
   const child: ChildProcess = spawn(path.join(opts.binDir, 'postgres'), args, {
     ...spawnIds,
+    ...(opts.ownProcessGroup ? { detached: true } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
   });

@@ -16,13 +16,13 @@ export const EMBEDDED_DB_NAME = 'ortak';
  * DATABASE_URL when set; otherwise the embedded PostgreSQL 17 in DATA_DIR/pg, created on the
  * first run and reused afterwards, with an `ortak` database inside.
  */
-export async function openDatabase(config: Config, log: (l: string) => void = () => {}): Promise<DatabaseTarget> {
+export async function openDatabase(config: Config, log: (l: string) => void = () => {}, opts: { ownProcessGroup?: boolean } = {}): Promise<DatabaseTarget> {
   if (config.databaseUrl) {
     const u = new URL(config.databaseUrl);
     return { url: config.databaseUrl, description: `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}` };
   }
   const dataDir = path.join(config.dataDir, 'pg');
-  const cluster = await startCluster({ binDir: await embeddedBinDir(), dataDir, log });
+  const cluster = await startCluster({ binDir: await embeddedBinDir(), dataDir, log, ...opts });
   const admin = new pg.Client({ connectionString: cluster.url });
   await admin.connect();
   const exists = await admin.query('select 1 from pg_database where datname = $1', [EMBEDDED_DB_NAME]);
