@@ -10,6 +10,7 @@ import { resolveActor } from './directory.actor.ts';
 import {
   createOrganization,
   findCoordinationCentre,
+  findCoordinationCentres,
   findServingOrganizations,
   getTerritoryChain,
   listOrganizations,
@@ -98,6 +99,12 @@ describe('demo data', () => {
     expect((await findCoordinationCentre(t.db, '350000000'))?.name.ru).toContain('Ситуационный центр');
     expect((await findCoordinationCentre(t.db, '710000000'))?.name.en).toContain('Astana');
     expect(await findCoordinationCentre(t.db, '550000000')).toBeUndefined();
+    // Several regions in one query: the same centre each, none for a region without one.
+    const centres = await findCoordinationCentres(t.db, ['350000000', '710000000', '550000000', '350000000']);
+    expect([...centres.keys()].sort()).toEqual(['350000000', '710000000']);
+    expect(centres.get('350000000')).toEqual(await findCoordinationCentre(t.db, '350000000'));
+    expect(centres.get('710000000')).toEqual(await findCoordinationCentre(t.db, '710000000'));
+    expect((await findCoordinationCentres(t.db, [])).size).toBe(0);
   });
 });
 
