@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../src/platform/db/cluster.ts';
-import { SCENARIOS } from './run.ts';
+import { SCENARIOS } from './options.ts';
 
 /**
  * The harness never rots: `npm run bench -- --smoke` (2,000 appeals, 2 s per scenario) end to

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeFlagsOf, startNodeFlags } from '../scripts/start-command.ts';
-import { parseOptions } from './run.ts';
+import { parseOptions } from './options.ts';
 
 describe('npm run bench options', () => {
   it('reads --flag value and --flag=value, a value that holds "=" too', () => {
