@@ -348,7 +348,10 @@ export async function main(argv: string[]): Promise<number> {
       log('\n4. escalation sweep (server stopped)');
       const { db } = createDb(url, 4);
       try {
+        if (opts.pgStats) await c.query('select pg_stat_statements_reset()');
         results.sweep = await runSweepScenario(db, opts.duration, log, { trace: opts.trace, out: opts.out });
+        // Per due deadline (the minute sweeps after it add one index probe each).
+        if (opts.pgStats) await writePgStats(c, 'sweep', results.sweep.count, opts.out);
       } finally {
         await db.destroy();
       }

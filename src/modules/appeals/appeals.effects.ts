@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/database.ts';
+import { executePrepared } from '../../platform/db/prepared.ts';
 import type { Lang } from '../../platform/i18n/i18n.ts';
 import { assignCase, performAction } from '../../platform/workflow/cases.ts';
 import type { BatchEffectHandler, EffectContext, EffectHandler, HookRegistry, SweepBatch, WorkflowHooks, WorkflowNotice } from '../../platform/workflow/hooks.ts';
@@ -59,7 +60,7 @@ const effects: Record<string, EffectHandler> = {
     const a = await appealOf(ctx);
     const decision = ctx.trigger.kind === 'action' ? String(ctx.trigger.input.decision ?? '') : '';
     await notifyApplicant(ctx.trx, a, 'answered', { decision: t(lang(a), `appeals:decision.${decision}`) }, ctx.at, `answered:${ctx.case.version}`);
-    const duplicates = await ctx.trx.selectFrom('appeal').select('id').where('regionCode', '=', a.regionCode).where('originalId', '=', a.id).execute();
+    const duplicates = await executePrepared(ctx.trx, ctx.trx.selectFrom('appeal').select('id').where('regionCode', '=', a.regionCode).where('originalId', '=', a.id));
     for (const d of duplicates) {
       await repo.updateAppeal(ctx.trx, a.regionCode, d.id, { answerText: a.answerText, answerDecision: a.answerDecision, answeredAt: a.answeredAt, answeredBy: a.answeredBy, updatedAt: ctx.at });
       const dup = (await repo.findAppeal(ctx.trx, a.regionCode, d.id))!;

@@ -24,8 +24,9 @@ function strip(r: Selectable<Appeal> & { extraText: string }): AppealRow {
 
 /** Inserts the appeal and returns it as `findAppeal` would (no second read). */
 export async function insertAppeal(trx: Executor, row: NewAppeal): Promise<AppealRow> {
-  const r = await trx.insertInto('appeal').values(row).returningAll().returning(sql<string>`extra::text`.as('extraText')).executeTakeFirstOrThrow();
-  return strip(r);
+  // A named statement (platform/db/prepared.ts): ~60 columns to parse and plan on every intake.
+  const [r] = await executePrepared(trx, trx.insertInto('appeal').values(row).returningAll().returning(sql<string>`extra::text`.as('extraText')));
+  return strip(r!);
 }
 
 export async function findAppeal(db: Executor, regionCode: string, id: string): Promise<AppealRow | undefined> {
@@ -81,8 +82,13 @@ export async function lockAppeal(trx: Executor, regionCode: string, id: string):
   return r && strip(r);
 }
 
+/**
+ * Sets the fields of `patch` on one appeal: a named statement (platform/db/prepared.ts), one text
+ * per set of fields — the call sites write fixed sets (an answer, a verdict, a counter), so they are
+ * a handful; never pass a patch whose keys come from input.
+ */
 export async function updateAppeal(trx: Executor, regionCode: string, id: string, patch: Updateable<Appeal>): Promise<void> {
-  await trx.updateTable('appeal').set(patch).where('regionCode', '=', regionCode).where('id', '=', id).execute();
+  await executePrepared(trx, trx.updateTable('appeal').set(patch).where('regionCode', '=', regionCode).where('id', '=', id));
 }
 
 /** Copies what lists need from the workflow case onto the appeal row (state, owner, due instant). */
@@ -188,7 +194,11 @@ export async function duplicateCandidates(
     ? sql<number | null>`case when a.lat is null then null else 2 * 6371000 * asin(sqrt(
         power(sin(radians(a.lat - ${q.lat}) / 2), 2) + cos(radians(${q.lat})) * cos(radians(a.lat)) * power(sin(radians(a.lon - ${q.lon}) / 2), 2))) end`
     : sql<number | null>`null::float8`;
-  const rows = await sql<{ id: string; slipNumber: string; state: string; receivedAt: Date; similarity: number; distanceMetres: number | null }>`
+  // A named statement (platform/db/prepared.ts), two texts (with a point or without): planning
+  // it cost PostgreSQL more than running it, on every intake. Its plan does not depend on the
+  // values much (region, category, a box around the point on appeal_open_category_ix).
+  const raw = db.withoutPlugins();
+  return executePrepared(raw, sql<{ id: string; slipNumber: string; state: string; receivedAt: Date; similarity: number; distanceMetres: number | null }>`
     with candidates as (
       select a.id, a.slip_number, a.state, a.received_at, a.text, ${distance} as distance_metres
       from appeal a
@@ -204,6 +214,5 @@ export async function duplicateCandidates(
     from candidates
     where distance_metres is null or distance_metres <= ${q.radiusMetres}
     order by similarity desc, received_at desc
-    limit ${q.limit}`.execute(db.withoutPlugins());
-  return rows.rows;
+    limit ${q.limit}`.compile(raw));
 }

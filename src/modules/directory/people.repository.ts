@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { executePrepared } from '../../platform/db/prepared.ts';
 import { containsText, type Paging } from './directory.repository.ts';
 
 /** SQL for people and the accounts the directory creates for them (account is platform's table, written here only on registration). */
@@ -47,7 +48,8 @@ export async function findPerson(db: Executor, id: string): Promise<PersonRow | 
 }
 
 export async function findPersonByIin(db: Executor, iin: string): Promise<PersonRow | undefined> {
-  return db.selectFrom('person').select(PERSON_COLUMNS).where('iin', '=', iin).executeTakeFirst();
+  // A named statement (platform/db/prepared.ts): every citizen's intake looks the applicant up.
+  return (await executePrepared(db, db.selectFrom('person').select(PERSON_COLUMNS).where('iin', '=', iin)))[0];
 }
 
 export async function lockPersonByIin(db: Executor, iin: string): Promise<PersonRow | undefined> {

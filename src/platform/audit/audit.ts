@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Db, Executor } from '../db/database.ts';
+import { executePrepared } from '../db/prepared.ts';
 
 export interface AuditEntry {
   /** KATO region code the record belongs to (the chain it joins). Use '000000000' for national records. */
@@ -65,27 +66,20 @@ export function rowHash(prevHash: string, body: AuditBody): string {
  * in `serve`); until then `verifyAudit` counts it as pending.
  */
 export async function appendAudit(trx: Executor, e: AuditEntry): Promise<void> {
-  const ref = actorRef(e.actor);
-  await sql`
-    with ins as (
-      insert into audit_log (region_code, at, actor_kind, actor_id, organization_id, action, entity_type, entity_id, data)
-      values (${e.regionCode}, ${e.at.toISOString()}::timestamptz, ${ref.kind}, ${ref.id}, ${e.organizationId ?? null}::uuid,
-              ${e.action}, ${e.entityType}, ${e.entityId}, ${JSON.stringify(e.data ?? {})}::jsonb)
-      returning region_code, id
-    )
-    insert into audit_pending (region_code, log_id) select region_code, id from ins`.execute(trx);
+  await appendAudits(trx, [e]);
 }
 
 /**
  * Several entries of one transaction in one INSERT statement (same guarantees as `appendAudit`),
- * as column arrays: the statement has nine parameters whatever the number of entries.
+ * as column arrays: one statement text whatever the number of entries, sent as a named
+ * statement (platform/db/prepared.ts) — every action writes audit rows, and planning this
+ * statement cost PostgreSQL more than running it.
  */
 export async function appendAudits(trx: Executor, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  if (entries.length === 1) return appendAudit(trx, entries[0]!);
   const refs = entries.map((e) => actorRef(e.actor));
   const col = <T>(f: (e: AuditEntry, i: number) => T) => entries.map(f);
-  await sql`
+  await executePrepared(trx, sql`
     with ins as (
       insert into audit_log (region_code, at, actor_kind, actor_id, organization_id, action, entity_type, entity_id, data)
       select * from unnest(${col((e) => e.regionCode)}::text[], ${col((e) => e.at.toISOString())}::timestamptz[],
@@ -94,7 +88,7 @@ export async function appendAudits(trx: Executor, entries: readonly AuditEntry[]
                            ${col((e) => e.entityId)}::text[], ${col((e) => JSON.stringify(e.data ?? {}))}::jsonb[])
       returning region_code, id
     )
-    insert into audit_pending (region_code, log_id) select region_code, id from ins`.execute(trx);
+    insert into audit_pending (region_code, log_id) select region_code, id from ins`.compile(trx));
 }
 
 interface LogRow {

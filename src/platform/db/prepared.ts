@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.generated.ts';
 
@@ -20,7 +20,7 @@ import type { DB } from './schema.generated.ts';
  * migrates before it opens its pool, so only processes started before a schema change are
  * exposed: restart every server process after migrating (docs/OPERATIONS.md).
  */
-const MAX_STATEMENTS = 64;
+const MAX_STATEMENTS = 128;
 const names = new Map<string, string>();
 
 /** Sends statements with exactly this text as one named statement from now on (idempotent). */
@@ -57,7 +57,12 @@ type AnyQuery = (this: pg.Client, ...args: unknown[]) => unknown;
  * only (the same text on every call: key lookups, one-row writes); see the rules above.
  */
 export async function executePrepared<R>(db: Kysely<DB>, query: Compilable<R> | CompiledQuery<R>): Promise<R[]> {
+  return (await executePreparedResult(db, query)).rows;
+}
+
+/** `executePrepared` returning the whole result (e.g. `numAffectedRows` of an UPDATE without RETURNING). */
+export async function executePreparedResult<R>(db: Kysely<DB>, query: Compilable<R> | CompiledQuery<R>): Promise<QueryResult<R>> {
   const compiled = 'compile' in query ? query.compile() : query;
   prepareStatement(compiled.sql);
-  return (await db.executeQuery(compiled)).rows;
+  return db.executeQuery(compiled);
 }

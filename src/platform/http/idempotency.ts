@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson } from '../audit/audit.ts';
 import type { Executor } from '../db/database.ts';
+import { executePrepared } from '../db/prepared.ts';
 import { conflict, invalid } from './errors.ts';
 
 /**
@@ -68,12 +69,13 @@ export async function withIdempotency<T>(
 ): Promise<IdempotentResponse<T>> {
   if (input.key === undefined) return { ...(await work()), replayed: false };
   const expiresAt = new Date(input.now.getTime() + (input.ttlHours ?? DEFAULT_TTL_HOURS) * 3_600_000);
-  const claimed = await trx
+  // The claim and the stored response are named statements (platform/db/prepared.ts): every
+  // intake runs both.
+  const [claimed] = await executePrepared(trx, trx
     .insertInto('idempotencyKey')
     .values({ scope: input.scope, key: input.key, requestHash: input.hash, statusCode: 0, response: '', createdAt: input.now, expiresAt })
     .onConflict((oc) => oc.constraint('idempotency_key_pk').doNothing())
-    .returning('key')
-    .executeTakeFirst();
+    .returning('key'));
   if (!claimed) {
     const row = await trx
       .selectFrom('idempotencyKey')
@@ -97,12 +99,11 @@ export async function withIdempotency<T>(
       .execute();
   }
   const result = await work();
-  await trx
+  await executePrepared(trx, trx
     .updateTable('idempotencyKey')
     .set({ statusCode: result.statusCode, response: JSON.stringify(result.body) })
     .where('scope', '=', input.scope)
-    .where('key', '=', input.key)
-    .execute();
+    .where('key', '=', input.key));
   // The caller sends what was stored, so that the first answer and a replay are byte-equal.
   return { statusCode: result.statusCode, body: JSON.parse(JSON.stringify(result.body)) as T, replayed: false };
 }

@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import { CompiledQuery } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { prepareStatement } from '../db/prepared.ts';
 import { knownRevisions, revisions } from '../db/revision.ts';
 
 /**
@@ -61,11 +62,17 @@ export interface EnqueueOptions {
   id?: string;
 }
 
-/** pg-boss's `Db` interface over a Kysely executor (pool or transaction), without the camel-case plugin. */
+/**
+ * pg-boss's `Db` interface over a Kysely executor (pool or transaction), without the camel-case
+ * plugin. Its statements go as named statements (platform/db/prepared.ts): pg-boss builds each
+ * text once per schema, and planning the job insert (into a table partitioned by queue) cost
+ * PostgreSQL ~0.4 ms on every notice — more than running it (`npm run bench -- --pg-stats`).
+ */
 export function jobDb(executor: Executor): PgBoss.Db {
   const raw = executor.withoutPlugins();
   return {
     async executeSql(text: string, values: unknown[] = []) {
+      prepareStatement(text);
       const res = await raw.executeQuery(CompiledQuery.raw(text, values));
       return { rows: res.rows as unknown[] as Record<string, unknown>[] };
     },
@@ -190,6 +197,7 @@ async function insertCounted(trx: Executor, jobs: PgBoss.JobInsert[]): Promise<n
   await sender.insert(jobs, {
     db: {
       async executeSql(text: string, values: unknown[] = []) {
+        prepareStatement(text);
         const res = await raw.executeQuery(CompiledQuery.raw(text, values));
         inserted = Number(res.numAffectedRows ?? 0n);
         return { rows: res.rows as unknown[] as Record<string, unknown>[] };

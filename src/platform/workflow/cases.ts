@@ -153,7 +153,8 @@ async function historyRow(
   h: { seq: number; action: string; from: string | null; to: string; actor: Actor; at: Date; comment?: string | null; input?: Record<string, unknown> },
 ): Promise<string> {
   const ref = actorRef(h.actor);
-  const row = await trx
+  // A named statement (platform/db/prepared.ts): one row on every action.
+  const [row] = await executePrepared(trx, trx
     .insertInto('workflowHistory')
     .values({
       regionCode: c.regionCode,
@@ -170,9 +171,8 @@ async function historyRow(
       organizationId: c.organizationId,
       assigneeId: c.assigneeId,
     })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .returning('id'));
+  return row!.id;
 }
 
 /**

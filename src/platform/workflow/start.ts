@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.ts';
 import { actorRef, appendAudits, type AuditEntry } from '../audit/audit.ts';
 import { getCalendar } from '../calendar/calendar.ts';
 import type { Executor } from '../db/database.ts';
+import { executePrepared } from '../db/prepared.ts';
 import type { WorkflowDeadline, WorkflowHistory } from '../db/schema.generated.ts';
 import { conflict, DomainError, forbidden, invalid } from '../http/errors.ts';
 import { mayAct, runEffects, validateInput, type TransitionResult } from './cases.ts';
@@ -172,10 +173,10 @@ export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartC
     )
     .with('h', (db) => db.insertInto('workflowHistory').values(history));
   if (deadlines.length) q = q.with('d', (db) => db.insertInto('workflowDeadline').values(deadlines)) as unknown as typeof q;
-  const c: WorkflowCase = await q
-    .selectFrom('c')
-    .selectAll()
-    .executeTakeFirstOrThrow()
+  // A named statement (platform/db/prepared.ts): on every intake. Its texts are as many as the
+  // shapes a start takes (one or two history rows, the definition's number of deadlines).
+  const c: WorkflowCase = await executePrepared(trx, q.selectFrom('c').selectAll())
+    .then((rows) => rows[0]!)
     .catch((e: unknown) => {
       const pg = e as { code?: string; constraint?: string };
       if (pg.code === '23505' && pg.constraint === 'workflow_case_subject_uq') {

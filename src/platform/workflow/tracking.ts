@@ -4,7 +4,7 @@ import type { Executor } from '../db/database.ts';
 import type { CaseDeadlineSpec, DeadlineSpec, DeadlineUnit, EscalationStep, ProcessDefinition } from './definition.ts';
 import { armLadder, dueAfter, type DeadlineTimes } from './deadlines.ts';
 import type { WorkflowCase, WorkflowDeadlineRow } from './hooks.ts';
-import { executePrepared } from '../db/prepared.ts';
+import { executePrepared, executePreparedResult } from '../db/prepared.ts';
 
 /**
  * Persistence of deadlines and their ladders (workflow_deadline), shared by the engine's
@@ -39,7 +39,7 @@ export async function openDeadline(
   if (!spec) return;
   const dueAt = dueAfter(cal, o.startedAt, spec);
   const pos = armLadder(cal, ladderOf(def, o.scope, o.key), { startedAt: o.startedAt, dueAt, unit: spec.unit }, new Date(-8.64e15));
-  await trx
+  await executePrepared(trx, trx
     .insertInto('workflowDeadline')
     .values({
       regionCode: c.regionCode,
@@ -57,8 +57,7 @@ export async function openDeadline(
       nextStep: pos.nextStep,
       nextStepAt: pos.nextStepAt,
       level: 0,
-    })
-    .execute();
+    }));
 }
 
 /** Ends running or paused deadlines: met when ended by their due instant, missed after it. Returns how many. */
@@ -85,8 +84,10 @@ export async function closeDeadlines(
     q = q.where((eb) => eb.or([eb('scope', '=', scope), eb.and([eb('scope', '=', 'case'), eb('deadlineKey', 'in', also)])]));
   } else if (filter.scope) q = q.where('scope', '=', filter.scope);
   if (filter.keys) q = q.where('deadlineKey', 'in', filter.keys);
-  const r = await q.executeTakeFirst();
-  return Number(r.numUpdatedRows);
+  // A named statement (platform/db/prepared.ts): on every state change. Its texts are as many as
+  // the key lists' lengths the process definitions hold (a handful).
+  const r = await executePreparedResult(trx, q);
+  return Number(r.numAffectedRows ?? 0n);
 }
 
 export async function runningDeadlines(trx: Executor, c: CaseKey, statuses: string[] = ['running', 'paused']): Promise<WorkflowDeadlineRow[]> {
