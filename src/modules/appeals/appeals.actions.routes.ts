@@ -6,6 +6,7 @@ import { notFound } from '../../platform/http/errors.ts';
 import { problemResponses } from '../../platform/http/schemas.ts';
 import type { App, AppDeps } from '../../platform/http/types.ts';
 import type { AppealsDeps } from './appeals.deps.ts';
+import type { ActionState } from './appeals.repository.ts';
 import { mergeAppeal } from './appeals.duplicates.ts';
 import * as life from './appeals.lifecycle.ts';
 import type { Attachment } from './appeals.intake.ts';
@@ -15,7 +16,11 @@ import { executePrepared } from '../../platform/db/prepared.ts';
 
 const tags = ['appeals'];
 
-/** The appeal's new state and its case version, in one statement. */
+function shape(a: ActionState) {
+  return { id: a.id, state: a.state, organizationId: a.organizationId, assigneeId: a.assigneeId, dueAt: a.dueAt, closedAt: a.closedAt, caseVersion: a.caseVersion };
+}
+
+/** The appeal's new state and its case version, read after the commit (for actions that do not return it). */
 async function result(db: Executor, id: string) {
   const a = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
     ? (await executePrepared(db, db
@@ -25,7 +30,7 @@ async function result(db: Executor, id: string) {
         .where('a.id', '=', id)))[0]
     : undefined;
   if (!a || !a.caseId) throw notFound('appeal', { messageKey: 'appeals:errors.appeal_not_found' });
-  return { id: a.id, state: a.state, organizationId: a.organizationId, assigneeId: a.assigneeId, dueAt: a.dueAt, closedAt: a.closedAt, caseVersion: a.version ?? 0 };
+  return shape({ ...a, caseVersion: a.version ?? 0 });
 }
 
 /**
@@ -39,7 +44,9 @@ export async function registerAppealActionRoutes(app: App, deps: AppDeps, appeal
     path: string,
     summary: string,
     body: B,
-    run: (trx: Executor, ref: life.AppealRef, body: never, actor: Actor, now: Date, files: Attachment[]) => Promise<void>,
+    // Most actions return the appeal's state as their last write left it (the sync's RETURNING),
+    // which saves reading it again after the commit.
+    run: (trx: Executor, ref: life.AppealRef, body: never, actor: Actor, now: Date, files: Attachment[]) => Promise<ActionState | void>,
     opts: { multipart?: boolean } = {},
   ) {
     app.post(
@@ -51,8 +58,8 @@ export async function registerAppealActionRoutes(app: App, deps: AppDeps, appeal
       async (req) => {
         const actor = requireActor(req.actor);
         const params = req.params as { id: string };
-        await db.transaction().execute((trx) => run(trx, { appealId: params.id }, req.body as never, actor, clock.now(), req.appealFiles ?? []));
-        return result(db, params.id);
+        const state = await db.transaction().execute((trx) => run(trx, { appealId: params.id }, req.body as never, actor, clock.now(), req.appealFiles ?? []));
+        return state ? shape(state) : result(db, params.id);
       },
     );
   }

@@ -20,9 +20,14 @@ async function appealOf(ctx: { trx: Executor; case: { regionCode: string; subjec
   return a;
 }
 
-/** Copies the case's state, owner and due instant onto the appeal (one statement). */
-export async function syncAppeal(trx: Executor, regionCode: string, appealId: string, caseId: string, now: Date): Promise<void> {
-  await repo.syncFromCaseRow(trx, regionCode, appealId, caseId, now);
+/**
+ * Copies the case's state, owner and due instant onto the appeal (one statement; with `verdict`,
+ * the applicant's verdict too); returns what the action answers with.
+ */
+export async function syncAppeal(
+  trx: Executor, regionCode: string, appealId: string, caseId: string, now: Date, verdict?: { verdict: string; rating: number | null },
+): Promise<repo.ActionState> {
+  return repo.syncFromCaseRow(trx, regionCode, appealId, caseId, now, verdict);
 }
 
 const lang = (a: repo.AppealRow) => a.lang as Lang;
@@ -109,8 +114,7 @@ const effects: Record<string, EffectHandler> = {
   async closeOnSilence(ctx) {
     const a = await appealOf(ctx);
     await performAction(ctx.trx, SYSTEM_DEPS, { regionCode: ctx.case.regionCode, caseId: ctx.case.id, action: 'close_on_silence', actor: ctx.actor, at: ctx.at, asSystem: true });
-    await repo.updateAppeal(ctx.trx, a.regionCode, a.id, { verdict: 'silent', verdictAt: ctx.at, updatedAt: ctx.at });
-    await syncAppeal(ctx.trx, a.regionCode, a.id, ctx.case.id, ctx.at);
+    await syncAppeal(ctx.trx, a.regionCode, a.id, ctx.case.id, ctx.at, { verdict: 'silent', rating: a.rating });
   },
 };
 

@@ -41,10 +41,10 @@ async function act(
   deps: AppealsDeps,
   a: repo.AppealRow & { caseId: string },
   action: string,
-  opts: Versioned & Pick<PerformActionInput, 'input' | 'comment' | 'assign' | 'asSystem'>,
+  opts: Versioned & Pick<PerformActionInput, 'input' | 'comment' | 'assign' | 'asSystem'> & { verdict?: { verdict: string; rating: number | null } },
   actor: Actor,
   now: Date,
-): Promise<void> {
+): Promise<repo.ActionState> {
   await performAction(trx, deps.workflow, {
     regionCode: a.regionCode, caseId: a.caseId, action, actor, at: now,
     ...(opts.expectedVersion !== undefined ? { expectedVersion: opts.expectedVersion } : {}),
@@ -53,7 +53,7 @@ async function act(
     ...(opts.assign ? { assign: opts.assign } : {}),
     ...(opts.asSystem ? { asSystem: true } : {}),
   });
-  await syncAppeal(trx, a.regionCode, a.id, a.caseId, now);
+  return syncAppeal(trx, a.regionCode, a.id, a.caseId, now, opts.verdict);
 }
 
 async function storeAttachments(trx: Executor, deps: AppealsDeps, a: repo.AppealRow, files: Attachment[] | undefined, stage: 'info' | 'answer', actor: Actor, now: Date): Promise<void> {
@@ -79,14 +79,14 @@ async function activeOrganization(db: Executor, id: string): Promise<string> {
 }
 
 /** An executor (or the head) of the assigned organization takes the appeal; they become its assignee. */
-export async function acceptAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned, actor: Actor, now: Date): Promise<void> {
+export async function acceptAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned, actor: Actor, now: Date): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['organization', 'coordination']);
   const staff = await assertOrganizationStaff(trx, actor, a);
-  await act(trx, deps, a, 'accept', { ...input, assign: { assigneeId: staff.staffId } }, actor, now);
+  return act(trx, deps, a, 'accept', { ...input, assign: { assigneeId: staff.staffId } }, actor, now);
 }
 
 /** The head hands the appeal to a staff member of the organization (or below it); the state stays. */
-export async function delegateAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { assigneeId: string; comment?: string | null }, actor: Actor, now: Date): Promise<void> {
+export async function delegateAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { assigneeId: string; comment?: string | null }, actor: Actor, now: Date): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['organization', 'coordination']);
   await assertOrganizationStaff(trx, actor, a, ['head']);
   if (a.closedAt || a.state === 'registered') {
@@ -100,21 +100,22 @@ export async function delegateAppeal(trx: Executor, deps: AppealsDeps, ref: Appe
     regionCode: a.regionCode, caseId: a.caseId, assigneeId: staff.id, comment: input.comment ?? null, actor, at: now,
     ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
   });
-  await syncAppeal(trx, a.regionCode, a.id, a.caseId, now);
+  return syncAppeal(trx, a.regionCode, a.id, a.caseId, now);
 }
 
-export async function requestInformation(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { question: string }, actor: Actor, now: Date): Promise<void> {
+export async function requestInformation(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { question: string }, actor: Actor, now: Date): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['organization', 'coordination']);
-  await act(trx, deps, a, 'request_info', { ...input, comment: cleanLong('question', input.question, 5000) }, actor, now);
+  return act(trx, deps, a, 'request_info', { ...input, comment: cleanLong('question', input.question, 5000) }, actor, now);
 }
 
 /** The applicant (or an operator for a caller) answers a request for information, with files. */
 export async function provideInformation(
   trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { text: string; attachments?: Attachment[] }, actor: Actor, now: Date,
-): Promise<void> {
+): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['applicant', 'coordination']);
-  await act(trx, deps, a, 'provide_info', { ...input, comment: cleanLong('text', input.text, 10_000) }, actor, now);
+  const state = await act(trx, deps, a, 'provide_info', { ...input, comment: cleanLong('text', input.text, 10_000) }, actor, now);
   await storeAttachments(trx, deps, a, input.attachments, 'info', actor, now);
+  return state;
 }
 
 /**
@@ -134,7 +135,7 @@ function answerDays(cal: Calendar, receivedAt: Date, now: Date): number | null {
 /** No answer without text; an answer may carry attachments. The assignee or the head answers. */
 export async function answerAppeal(
   trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { text: string; decision: string; attachments?: Attachment[] }, actor: Actor, now: Date,
-): Promise<void> {
+): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['organization', 'coordination']);
   const text = cleanLong('text', input.text, 20_000);
   // Mirrors for reports: working days from the receipt day to this answer, and on time = no deemed refusal recorded.
@@ -143,61 +144,64 @@ export async function answerAppeal(
     answerText: text, answerDecision: input.decision, answeredAt: now, answeredBy: actor.kind === 'staff' ? actor.staffId : null,
     answerWorkingDays, answeredOnTime: a.deemedRefusalAt === null, updatedAt: now,
   });
-  await act(trx, deps, a, 'answer', { expectedVersion: input.expectedVersion, input: { decision: input.decision } }, actor, now);
+  const state = await act(trx, deps, a, 'answer', { expectedVersion: input.expectedVersion, input: { decision: input.decision } }, actor, now);
   await storeAttachments(trx, deps, a, input.attachments, 'answer', actor, now);
+  return state;
 }
 
 /** The head (or a deputy holding `head`) extends the term with a reason; two months at most (APPC art. 76). */
-export async function extendAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { newDueDate: string; reason: string }, actor: Actor, now: Date): Promise<void> {
+export async function extendAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { newDueDate: string; reason: string }, actor: Actor, now: Date): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['organization', 'coordination']);
-  await act(trx, deps, a, 'extend', { expectedVersion: input.expectedVersion, input: { newDueDate: input.newDueDate }, comment: cleanLong('reason', input.reason, 2000) }, actor, now);
+  return act(trx, deps, a, 'extend', { expectedVersion: input.expectedVersion, input: { newDueDate: input.newDueDate }, comment: cleanLong('reason', input.reason, 2000) }, actor, now);
 }
 
 /** The applicant confirms (closed) or disputes (reopened) the answer and rates it 1–5. */
 export async function giveFeedback(
   trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { verdict: 'confirmed' | 'disputed'; rating: number; comment?: string | null }, actor: Actor, now: Date,
-): Promise<void> {
+): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['applicant', 'coordination']);
   if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw invalid('rating', 'from 1 to 5', 'appeals:errors.rating');
   const comment = input.verdict === 'disputed' ? cleanLong('comment', input.comment ?? '', 5000) : input.comment?.trim() || null;
-  await act(trx, deps, a, input.verdict === 'confirmed' ? 'confirm' : 'dispute', { expectedVersion: input.expectedVersion, input: { rating: input.rating }, comment }, actor, now);
-  await repo.updateAppeal(trx, a.regionCode, a.id, { verdict: input.verdict, rating: input.rating, verdictAt: now, updatedAt: now });
+  // The verdict goes with the sync after the action: one write of the appeal row, not two.
+  return act(trx, deps, a, input.verdict === 'confirmed' ? 'confirm' : 'dispute', {
+    expectedVersion: input.expectedVersion, input: { rating: input.rating }, comment, verdict: { verdict: input.verdict, rating: input.rating },
+  }, actor, now);
 }
 
 /** The coordination centre routes an appeal that no rule placed (or that came back). */
-export async function routeAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { organizationId: string; comment?: string | null }, actor: Actor, now: Date): Promise<void> {
+export async function routeAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { organizationId: string; comment?: string | null }, actor: Actor, now: Date): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['coordination']);
   await assertCoordinator(trx, actor, a.regionCode);
   const organizationId = await activeOrganization(trx, input.organizationId);
-  await act(trx, deps, a, 'route', { expectedVersion: input.expectedVersion, assign: { organizationId }, comment: input.comment?.trim() || null }, actor, now);
+  return act(trx, deps, a, 'route', { expectedVersion: input.expectedVersion, assign: { organizationId }, comment: input.comment?.trim() || null }, actor, now);
 }
 
 /** The coordination centre moves an appeal to another organization; the reason is logged. */
-export async function reassignAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { organizationId: string; reason: string }, actor: Actor, now: Date): Promise<void> {
+export async function reassignAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { organizationId: string; reason: string }, actor: Actor, now: Date): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['coordination']);
   await assertCoordinator(trx, actor, a.regionCode);
   const organizationId = await activeOrganization(trx, input.organizationId);
   if (organizationId === a.organizationId) throw invalid('organizationId', 'the appeal is there already', 'appeals:errors.same_organization');
-  await act(trx, deps, a, 'reassign', { expectedVersion: input.expectedVersion, assign: { organizationId, assigneeId: null }, comment: cleanLong('reason', input.reason, 2000) }, actor, now);
+  return act(trx, deps, a, 'reassign', { expectedVersion: input.expectedVersion, assign: { organizationId, assigneeId: null }, comment: cleanLong('reason', input.reason, 2000) }, actor, now);
 }
 
 /** The organization returns the appeal as "not ours", with a reason: back to the coordination centre. */
-export async function returnAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { reason: string }, actor: Actor, now: Date): Promise<void> {
+export async function returnAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { reason: string }, actor: Actor, now: Date): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['organization']);
   const cc = await findCoordinationOrganization(trx, a.regionCode);
   if (!cc) throw invalid('(request)', 'no coordination centre', 'appeals:errors.region_not_served');
-  await act(trx, deps, a, 'return', { expectedVersion: input.expectedVersion, assign: { organizationId: cc.id, assigneeId: null }, comment: cleanLong('reason', input.reason, 2000) }, actor, now);
+  return act(trx, deps, a, 'return', { expectedVersion: input.expectedVersion, assign: { organizationId: cc.id, assigneeId: null }, comment: cleanLong('reason', input.reason, 2000) }, actor, now);
 }
 
 /** The coordination centre forwards an appeal outside Ortak's organizations (police, courts) within 3 working days (APPC art. 65). */
-export async function forwardAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { recipient: string; reason: string }, actor: Actor, now: Date): Promise<void> {
+export async function forwardAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { recipient: string; reason: string }, actor: Actor, now: Date): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['coordination']);
   await assertCoordinator(trx, actor, a.regionCode);
-  await act(trx, deps, a, 'forward', { expectedVersion: input.expectedVersion, input: { recipient: cleanLong('recipient', input.recipient, 500) }, comment: cleanLong('reason', input.reason, 2000) }, actor, now);
+  return act(trx, deps, a, 'forward', { expectedVersion: input.expectedVersion, input: { recipient: cleanLong('recipient', input.recipient, 500) }, comment: cleanLong('reason', input.reason, 2000) }, actor, now);
 }
 
 /** The applicant (or an operator for a caller) withdraws the appeal. */
-export async function withdrawAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { comment?: string | null }, actor: Actor, now: Date): Promise<void> {
+export async function withdrawAppeal(trx: Executor, deps: AppealsDeps, ref: AppealRef, input: Versioned & { comment?: string | null }, actor: Actor, now: Date): Promise<repo.ActionState> {
   const a = await loadForAction(trx, ref, actor, ['applicant', 'coordination']);
-  await act(trx, deps, a, 'withdraw', { expectedVersion: input.expectedVersion, comment: input.comment?.trim() || null }, actor, now);
+  return act(trx, deps, a, 'withdraw', { expectedVersion: input.expectedVersion, comment: input.comment?.trim() || null }, actor, now);
 }

@@ -97,7 +97,7 @@ export async function seedAppealsDemo(trx: Executor, now = new Date()): Promise<
     return registerOperatorAppeal(trx, deps, { ...input, applicant: { iin: c.iin } }, operator, at);
   }
 
-  async function walk(d: DemoAppeal, slip: Slip, received: Date, i: number): Promise<void> {
+  async function walk(d: DemoAppeal, slip: Slip, received: Date, i: number): Promise<unknown> {
     const ref = { appealId: slip.appealId };
     const at = (hours: number) => new Date(Math.min(received.getTime() + hours * HOUR, now.getTime() - (60 - i) * 60_000));
     const executor = () => asActor(holding('executor', slip.organizationId) ?? holding('head', slip.organizationId));
