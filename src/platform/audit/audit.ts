@@ -135,13 +135,24 @@ export async function sealAudit(db: Db, opts: { batch?: number } = {}): Promise<
                 on conflict do nothing`.execute(trx);
       const head = await trx.selectFrom('auditChain').select(['lastSeq', 'lastHash']).where('regionCode', '=', regionCode).forUpdate().skipLocked().executeTakeFirst();
       if (!head) return 0;
+      // Each pending row's log row by its whole key (a lateral lookup that OFFSET 0 keeps from
+      // being flattened into a join): with a plain join and statistics taken while audit_log was
+      // small (a fresh database), PostgreSQL scanned the region's whole log once per pending row.
       const rows = await trx
-        .selectFrom('auditPending')
-        .innerJoin('auditLog', (j) => j.onRef('auditLog.regionCode', '=', 'auditPending.regionCode').onRef('auditLog.id', '=', 'auditPending.logId'))
-        .select([...logColumns, sql<string>`audit_log.data::text`.as('dataText')])
-        .where('auditPending.regionCode', '=', regionCode)
-        .orderBy('auditLog.at')
-        .orderBy('auditLog.pos')
+        .selectFrom('auditPending as p')
+        .innerJoinLateral(
+          (eb) => eb.selectFrom('auditLog as a')
+            .select(['a.regionCode', 'a.id', 'a.at', 'a.pos', 'a.actorKind', 'a.actorId', 'a.organizationId', 'a.action', 'a.entityType', 'a.entityId', sql<string>`a.data::text`.as('dataText')])
+            .whereRef('a.regionCode', '=', 'p.regionCode')
+            .whereRef('a.id', '=', 'p.logId')
+            .offset(0)
+            .as('l'),
+          (join) => join.onTrue(),
+        )
+        .select(['l.regionCode', 'l.id', 'l.at', 'l.actorKind', 'l.actorId', 'l.organizationId', 'l.action', 'l.entityType', 'l.entityId', 'l.dataText'])
+        .where('p.regionCode', '=', regionCode)
+        .orderBy('l.at')
+        .orderBy('l.pos')
         .limit(batch)
         .execute();
       if (rows.length === 0) return 0;
