@@ -3,17 +3,22 @@ import pg from 'pg';
 import type { DB } from './schema.generated.ts';
 
 /**
- * Named (prepared) statements for the few hot statements whose PostgreSQL planning costs more
- * than running them. Kysely's pg driver sends every statement unnamed, so PostgreSQL parses and
- * plans it on every call; pg_stat_statements in the bench (`npm run bench -- --pg-stats`) showed
- * the one-statement sign-in planning for ~0.8 ms and running for ~0.07 ms — on every request.
+ * Named (prepared) statements for the hot statements whose PostgreSQL planning costs more than
+ * running them: sign-in, and what an intake and a lifecycle action write (the case, its history
+ * and deadlines, the appeal, audit rows, notices and their pg-boss jobs, the idempotency claim).
+ * Kysely's pg driver sends every statement unnamed, so PostgreSQL parses and plans it on every
+ * call; pg_stat_statements in the bench (`npm run bench -- --pg-stats`) showed the one-statement
+ * sign-in planning for ~0.8 ms and running for ~0.07 ms, and planning at ~22 % of PostgreSQL's
+ * statement time per intake before the write paths were named (bench/README.md, HISTORY).
  * A statement registered here by its exact text is sent under a fixed name instead: each pooled
  * connection parses it once, and after PostgreSQL's five custom plans it keeps a generic plan
  * when that is estimated no worse (plan_cache_mode auto).
  *
  * Only statements whose plan does not depend on the values belong here (lookups by key, writes of
- * one row): a generic plan chosen for a report over a date range could be a poor one. Registered
- * texts are few and fixed (each holds a plan in every pooled backend), hence the cap.
+ * rows): a generic plan chosen for a report over a date range could be a poor one. Registered
+ * texts are few and fixed — about 40; each holds a plan in every pooled backend —, hence the cap:
+ * a call site whose text varies with its input (an IN list of any length, a patch whose keys come
+ * from a request) must not be named.
  *
  * Hazard: a named `select *` / `returning *` planned before a migration that adds a column to its
  * table fails afterwards in that connection ("cached plan must not change result type"). `serve`

@@ -1,6 +1,6 @@
 import 'leaflet/dist/leaflet.css';
 import './map.css';
-import { useEffect, useId, useRef, type MouseEvent } from 'react';
+import { useEffect, useId, useRef, useState, type MouseEvent } from 'react';
 import { Box, Button, Group, Text } from '@mantine/core';
 import L from 'leaflet';
 import { useTranslation } from 'react-i18next';
@@ -60,6 +60,9 @@ export function AppealMap({ label, points = [], center, zoom = 12, height = 280,
   navigateRef.current = navigate;
   const tileUrl = config.data?.mapTileUrl ?? null;
   const ready = !config.isPending;
+  // "Pin the centre" reads the map's centre: it is enabled once the map exists (a click before
+  // that, while the settings load on a slow connection, would do nothing).
+  const [mapShown, setMapShown] = useState(false);
 
   // The map itself: created once the settings are known, rebuilt when the language changes
   // (the zoom buttons' names come from the catalog).
@@ -93,6 +96,7 @@ export function AppealMap({ label, points = [], center, zoom = 12, height = 280,
       if (source && (!document.activeElement || document.activeElement === document.body || box?.contains(document.activeElement))) source.focus();
     });
     map.current = m;
+    setMapShown(true);
     const ro = new ResizeObserver(() => m.invalidateSize());
     ro.observe(el.current);
     return () => {
@@ -100,6 +104,7 @@ export function AppealMap({ label, points = [], center, zoom = 12, height = 280,
       m.remove();
       map.current = null;
       layer.current = null;
+      setMapShown(false);
     };
     // The centre and zoom only set the first view; later changes must not reset the user's panning.
   }, [ready, tileUrl, t]);
@@ -163,6 +168,7 @@ export function AppealMap({ label, points = [], center, zoom = 12, height = 280,
           <Button
             variant="default"
             size="xs"
+            disabled={!mapShown}
             onClick={() => {
               const c = map.current?.getCenter();
               if (c) pick.onChange({ lat: round(c.lat), lon: round(c.lng) });
