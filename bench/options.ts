@@ -10,7 +10,6 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SCENARIOS = ['intake', 'lifecycle', 'inbox', 'coordinator_summary', 'public_stats', 'open311_list', 'sweep'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-
 export interface Options {
   appeals: number;
   duration: number;
@@ -31,7 +30,6 @@ export interface Options {
   closedHistory: boolean;
   /** Node flags of the server process (default: those `npm start` runs with). */
   serverNodeFlags: string[];
-  /** Proposed changes simulated for this run (bench/README.md, "Trying a proposal"). */
 }
 
 export function parseOptions(argv: string[]): Options {

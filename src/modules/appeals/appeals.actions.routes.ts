@@ -16,10 +16,6 @@ import { executePrepared } from '../../platform/db/prepared.ts';
 
 const tags = ['appeals'];
 
-function shape(a: ActionState) {
-  return { id: a.id, state: a.state, organizationId: a.organizationId, assigneeId: a.assigneeId, dueAt: a.dueAt, closedAt: a.closedAt, caseVersion: a.caseVersion };
-}
-
 /** The appeal's new state and its case version, read after the commit (for actions that do not return it). */
 async function result(db: Executor, id: string) {
   const a = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
@@ -30,7 +26,7 @@ async function result(db: Executor, id: string) {
         .where('a.id', '=', id)))[0]
     : undefined;
   if (!a || !a.caseId) throw notFound('appeal', { messageKey: 'appeals:errors.appeal_not_found' });
-  return shape({ ...a, caseVersion: a.version ?? 0 });
+  return { id: a.id, state: a.state, organizationId: a.organizationId, assigneeId: a.assigneeId, dueAt: a.dueAt, closedAt: a.closedAt, caseVersion: a.version ?? 0 };
 }
 
 /**
@@ -59,7 +55,7 @@ export async function registerAppealActionRoutes(app: App, deps: AppDeps, appeal
         const actor = requireActor(req.actor);
         const params = req.params as { id: string };
         const state = await db.transaction().execute((trx) => run(trx, { appealId: params.id }, req.body as never, actor, clock.now(), req.appealFiles ?? []));
-        return state ? shape(state) : result(db, params.id);
+        return state ?? result(db, params.id);
       },
     );
   }
