@@ -6,13 +6,14 @@ import { forbidden, notFound } from '../../platform/http/errors.ts';
 import { availableActions } from '../../platform/workflow/cases.ts';
 import { getTimeline, type DeadlineView, type TimelineEntry } from '../../platform/workflow/queries.ts';
 import { hasRole } from '../directory/directory.access.ts';
-import { getOrganization, type Localized } from '../directory/directory.service.ts';
+import type { Localized } from '../directory/directory.service.ts';
 import { searchPeople, type PersonView } from '../directory/people.service.ts';
 import { listStaff } from '../directory/staff.service.ts';
 import { accessTo, assertOperator, type Access } from './appeals.access.ts';
 import { getCategory, type CategoryView } from './appeals.categories.ts';
 import type { AppealsDeps } from './appeals.deps.ts';
 import * as repo from './appeals.repository.ts';
+import * as ref from './appeals.reference.ts';
 import { maySplit } from './appeals.split.ts';
 import { applicantView, LIST_COLUMNS, listItem, publicView, WORK_STATES, workingDaysLeft, type AppealListItem, type ApplicantView, type ListRow, type PublicAppealView } from './appeals.views.ts';
 
@@ -84,7 +85,7 @@ export async function getAppealPage(db: Executor, deps: AppealsDeps, id: string,
   if (!access) throw forbidden('no access to this appeal', { messageKey: 'appeals:errors.no_access' });
   const [category, org, attachments, timeline, available, cal, links] = await Promise.all([
     getCategory(db, a.categoryId),
-    getOrganization(db, a.organizationId),
+    ref.requireOrganization(db, a.organizationId),
     repo.listAttachments(db, a.regionCode, a.id),
     getTimeline(db, a.regionCode, a.caseId, now),
     availableActions(db, deps.workflow, { regionCode: a.regionCode, caseId: a.caseId, actor }),
@@ -204,7 +205,7 @@ export interface InboxFilter {
  */
 export async function listInbox(db: Executor, actor: Actor, f: InboxFilter, now: Date): Promise<Page<AppealListItem>> {
   if (actor.kind !== 'staff') throw forbidden('staff only', { messageKey: 'appeals:errors.staff_only' });
-  const org = await getOrganization(db, f.organizationId ?? actor.organizationId);
+  const org = await ref.requireOrganization(db, f.organizationId ?? actor.organizationId);
   if (!(await hasRole(db, actor, ['executor', 'head', 'coordinator', 'operator'], org.id))) {
     throw forbidden('no role in this organization', { messageKey: 'appeals:errors.needs_organization_role', params: { role: 'executor, head' } });
   }
@@ -239,7 +240,7 @@ export interface OrganizationOverview {
 
 /** The head's view of an organization: who holds what, overdue by person. Heads (and the coordination centre). */
 export async function organizationOverview(db: Executor, organizationId: string, actor: Actor, now: Date): Promise<OrganizationOverview> {
-  const org = await getOrganization(db, organizationId);
+  const org = await ref.requireOrganization(db, organizationId);
   if (!(await hasRole(db, actor, ['head', 'coordinator'], org.id))) {
     throw forbidden('needs head of the organization', { messageKey: 'appeals:errors.needs_organization_role', params: { role: 'head' } });
   }

@@ -1,8 +1,8 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { forgetRevisions, ReferenceCache } from '../../platform/db/revision.ts';
-import { findOrganization, findOrganizations, findTerritory, type OrganizationView } from '../directory/directory.service.ts';
+import { findOrganization, findOrganizations, findTerritory, getOrganization, getTerritoryChain, listOrganizations, type OrganizationView, type TerritoryView } from '../directory/directory.service.ts';
 import { findCoordinationOrganization } from './appeals.access.ts';
-import { findCategory, type CategoryView } from './appeals.categories.ts';
+import { findCategory, listCategories, type CategoryView } from './appeals.categories.ts';
 import { resolveRoute, type Route } from './appeals.routing.ts';
 import { listAppealTypes, rulesByCode, type AppealRule, type AppealType } from './appeals.rules.ts';
 
@@ -38,6 +38,11 @@ export function category(db: Executor, id: string): Promise<CategoryView | undef
   return cache.get(db, `category:${id}`, () => findCategory(db, id));
 }
 
+/** Every category of a region (`000000000`: the national tree), inactive ones too. */
+export function categories(db: Executor, regionCode: string): Promise<CategoryView[]> {
+  return cache.get(db, `categories:${regionCode}`, () => listCategories(db, regionCode, { includeInactive: true })) as Promise<CategoryView[]>;
+}
+
 export function route(db: Executor, q: { categoryId: string; territoryCode: string; category?: CategoryView }): Promise<Route> {
   return cache.get(db, `route:${q.categoryId}:${q.territoryCode}`, () => resolveRoute(db, q)) as Promise<Route>;
 }
@@ -51,12 +56,37 @@ export function organization(db: Executor, id: string): Promise<OrganizationView
   return cache.get(db, `organization:${id}`, () => findOrganization(db, id));
 }
 
+/** `organization`, or the directory's not-found problem. */
+export async function requireOrganization(db: Executor, id: string): Promise<OrganizationView> {
+  return (await organization(db, id)) ?? getOrganization(db, id);
+}
+
 /** `organization` for many ids at once: those not cached read in one query (the sweep's chunks). */
 export async function primeOrganizations(db: Executor, ids: readonly string[]): Promise<void> {
   await cache.prime(db, ids.map((id) => `organization:${id}`), async (keys) => {
     const found = await findOrganizations(db, keys.map((k) => k.slice('organization:'.length)));
     return new Map(found.map((o) => [`organization:${o.id}`, o]));
   });
+}
+
+/**
+ * Every organization of a region, inactive ones too (old appeals keep their holders), by id: the
+ * reports' scope and names. Shared: callers must not mutate the map.
+ */
+export function regionOrganizations(db: Executor, regionCode: string): Promise<Map<string, OrganizationView>> {
+  return cache.get(db, `region-organizations:${regionCode}`, async () => {
+    const out = new Map<string, OrganizationView>();
+    for (let offset = 0; ; offset += 500) {
+      const page = await listOrganizations(db, { regionCode, includeInactive: true, limit: 500, offset });
+      for (const o of page.items) out.set(o.id, o);
+      if (offset + page.items.length >= page.total || page.items.length === 0) return out;
+    }
+  }) as Promise<Map<string, OrganizationView>>;
+}
+
+/** A territory and its parents up to the country (the directory's not-found problem for an unknown code). */
+export function territoryChain(db: Executor, code: string): Promise<TerritoryView[]> {
+  return cache.get(db, `territory-chain:${code}`, () => getTerritoryChain(db, code)) as Promise<TerritoryView[]>;
 }
 
 export async function territoryExists(db: Executor, code: string): Promise<boolean> {

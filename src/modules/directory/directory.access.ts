@@ -1,5 +1,6 @@
 import type { Actor, Role, RoleGrant, StaffActor } from '../../platform/auth/actor.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { ReferenceCache } from '../../platform/db/revision.ts';
 import { forbidden } from '../../platform/http/errors.ts';
 import { findOrganizationPath } from './directory.repository.ts';
 
@@ -19,6 +20,10 @@ export interface RoleCheckOptions {
    */
   subtree?: boolean;
 }
+
+// Organization paths, checked against the reference revision (organization writes bump it:
+// migration 0011; the directory's own writes forget it for the rest of their transaction).
+const paths = new ReferenceCache();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -41,7 +46,7 @@ export async function hasRole(
   if (!opts.subtree && grants.some((g) => g.organizationId === organizationId)) return true;
   const subtreeGrants = grants.filter((g) => g.includesSubtree);
   if (subtreeGrants.length === 0) return false;
-  const path = await findOrganizationPath(db, organizationId);
+  const path = await paths.get(db, organizationId, () => findOrganizationPath(db, organizationId));
   if (!path) return false;
   return subtreeGrants.some((g) => path.includes(g.organizationId));
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/db.ts';
-import { ReferenceCache } from './revision.ts';
+import { readScope, ReferenceCache, revisions } from './revision.ts';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -49,5 +49,32 @@ describe('ReferenceCache.prime', () => {
       }),
     ).rejects.toThrow('rolled back');
     expect(await cache.get(t.db, 'x', async () => 'committed')).toBe('committed');
+  });
+});
+
+describe('readScope', () => {
+  it("reads the revisions once for a request's reads; the next request's scope sees what was committed since", async () => {
+    // Unscoped and outside a transaction: read on every call.
+    expect(revisions(t.db)).not.toBe(revisions(t.db));
+    const first = readScope(t.db);
+    const before = await revisions(first);
+    expect(revisions(first)).toBe(revisions(first));
+
+    const cache = new ReferenceCache();
+    let loads = 0;
+    const get = (db: typeof t.db) => cache.get(db, 'k', async () => `load ${++loads}`);
+    expect(await get(first)).toBe('load 1');
+    expect(await get(first)).toBe('load 1');
+
+    // Another process changes reference data: this scope keeps its revision (as a READ COMMITTED
+    // transaction that read it would), the next scope loads afresh.
+    await sql`update reference_revision set revision = gen_random_uuid()`.execute(t.db);
+    expect((await revisions(first)).reference).toBe(before.reference);
+    expect(await get(first)).toBe('load 1');
+    const next = readScope(t.db);
+    expect((await revisions(next)).reference).not.toBe(before.reference);
+    expect(await get(next)).toBe('load 2');
+    expect(await get(next)).toBe('load 2');
+    expect(loads).toBe(2);
   });
 });

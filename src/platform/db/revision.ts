@@ -1,5 +1,5 @@
 import { CompiledQuery } from 'kysely';
-import type { Executor } from './database.ts';
+import type { Db, Executor } from './database.ts';
 import { prepareStatement } from './prepared.ts';
 
 /**
@@ -9,7 +9,8 @@ import { prepareStatement } from './prepared.ts';
  * published workflow definitions; migration 0011 bumps it by trigger on every change).
  *
  * Both are read in one statement, **once per transaction** (memoized on the transaction
- * object); outside a transaction, on every call. A cached value is used only while the
+ * object) or once per `readScope` (one request's reads outside a transaction); otherwise on
+ * every call. A cached value is used only while the
  * revision it was loaded under is the one the transaction sees, so several server processes
  * never serve each other stale data. The database name is part of the revision, so that
  * databases copied from one template (tests) never share entries.
@@ -23,6 +24,21 @@ export interface Revisions {
 }
 
 const memo = new WeakMap<object, Promise<Revisions>>();
+const scopes = new WeakSet<object>();
+
+/**
+ * An executor for one request's reads outside a transaction: the revisions are read once, on
+ * first use, for all its statements (each statement still runs on its own snapshot). A READ
+ * COMMITTED transaction's memo promises no more than that — its statements see newer commits
+ * too — so cached reference data is exactly as fresh as in a transaction, and a request that
+ * reads several cached things pays one revision read instead of one each. Cheap: a new Kysely
+ * object over the same pool and plugins. Never keep one beyond the request.
+ */
+export function readScope(db: Db): Db {
+  const scoped = db.withTables<Record<never, never>>();
+  scopes.add(scoped);
+  return scoped;
+}
 
 // Read once per transaction, by every request: a named statement (planning it cost ~4x running it).
 const READ_REVISIONS = `select (select revision::text from calendar_revision) as calendar,
@@ -37,7 +53,7 @@ async function read(db: Executor): Promise<Revisions> {
 }
 
 export function revisions(db: Executor): Promise<Revisions> {
-  if (!db.isTransaction) return read(db);
+  if (!db.isTransaction && !scopes.has(db)) return read(db);
   let p = memo.get(db);
   if (!p) {
     p = read(db);
@@ -48,7 +64,7 @@ export function revisions(db: Executor): Promise<Revisions> {
 
 /** The transaction's revisions if it has read them already (never reads). */
 export function knownRevisions(db: Executor): Promise<Revisions> | undefined {
-  return db.isTransaction ? memo.get(db) : undefined;
+  return db.isTransaction || scopes.has(db) ? memo.get(db) : undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { Type } from 'typebox';
 import { anonymousRateLimit } from '../../../platform/auth/auth.routes.ts';
+import { readScope } from '../../../platform/db/revision.ts';
 import { idempotencyKeyOf, requestHash, withIdempotency } from '../../../platform/http/idempotency.ts';
 import type { App, AppDeps } from '../../../platform/http/types.ts';
 import { appealsDeps } from '../appeals.deps.ts';
@@ -207,8 +208,9 @@ export async function registerOpen311Routes(app: App, deps: AppDeps) {
             querystring: JurisdictionQuery,
             json: ServicesSchema,
             handler: async (req) => {
-              const region = await resolveJurisdiction(db, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
-              return { root: 'services', value: await listServices(db, region, langOf(req)) };
+              const rdb = readScope(db);
+              const region = await resolveJurisdiction(rdb, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
+              return { root: 'services', value: await listServices(rdb, region, langOf(req)) };
             },
           });
 
@@ -220,8 +222,9 @@ export async function registerOpen311Routes(app: App, deps: AppDeps) {
             params: Type.Object({ service_code: Type.String({ description: 'The category code' }) }),
             json: ServiceDefinitionSchema,
             handler: async (req) => {
-              const region = await resolveJurisdiction(db, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
-              return { root: 'service_definition', value: await serviceDefinition(db, region, req.params.service_code, langOf(req)) };
+              const rdb = readScope(db);
+              const region = await resolveJurisdiction(rdb, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
+              return { root: 'service_definition', value: await serviceDefinition(rdb, region, req.params.service_code, langOf(req)) };
             },
           });
 
@@ -263,8 +266,9 @@ export async function registerOpen311Routes(app: App, deps: AppDeps) {
             querystring: RequestsQuery,
             json: RequestsSchema,
             handler: async (req) => {
-              const region = await resolveJurisdiction(db, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
-              return { root: 'service_requests', value: await listRequests(db, region, req.query, clock.now(), langOf(req)) };
+              const rdb = readScope(db);
+              const region = await resolveJurisdiction(rdb, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
+              return { root: 'service_requests', value: await listRequests(rdb, region, req.query, clock.now(), langOf(req)) };
             },
           });
 
@@ -276,8 +280,9 @@ export async function registerOpen311Routes(app: App, deps: AppDeps) {
             params: Type.Object({ service_request_id: Type.String({ description: 'The slip number, e.g. KRG-2026-000123' }) }),
             json: RequestsSchema,
             handler: async (req) => {
-              const region = await resolveJurisdiction(db, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
-              return { root: 'service_requests', value: await getRequest(db, region, req.params.service_request_id, clock.now(), langOf(req)) };
+              const rdb = readScope(db);
+              const region = await resolveJurisdiction(rdb, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
+              return { root: 'service_requests', value: await getRequest(rdb, region, req.params.service_request_id, clock.now(), langOf(req)) };
             },
           });
         },

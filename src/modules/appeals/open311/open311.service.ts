@@ -6,13 +6,13 @@ import { formatLocal } from '../../../platform/calendar/calendar.time.ts';
 import type { Executor } from '../../../platform/db/database.ts';
 import { DomainError } from '../../../platform/http/errors.ts';
 import { t, type Lang } from '../../../platform/i18n/i18n.ts';
-import { findOrganization, findTerritory, getTerritoryChain } from '../../directory/directory.service.ts';
 import { katoRegion } from '../../directory/identity.ts';
-import { findCategoryByCode, listCategories, type CategoryView } from '../appeals.categories.ts';
+import { findCategoryByCode, type CategoryView } from '../appeals.categories.ts';
 import type { AppealsDeps } from '../appeals.deps.ts';
 import { registerApiAppeal, type ApiIntakeInput, type Slip } from '../appeals.intake.ts';
 import { resolveTerritory } from '../appeals.places.ts';
 import { listAppealsForApi } from '../appeals.queries.ts';
+import * as ref from '../appeals.reference.ts';
 import type { PublicAppealView } from '../appeals.views.ts';
 import { attributesOf, hasAttributes, readAttributes, type Open311Attribute, type RawAttributes } from './open311.attributes.ts';
 import { badRequest, forbiddenKey, notFound311 } from './open311.errors.ts';
@@ -70,7 +70,7 @@ export async function resolveJurisdiction(db: Executor, given: string | undefine
     if (client) return client.regionCode;
     throw badRequest(undefined, 'jurisdiction_missing');
   }
-  if (!/^[0-9]{9}$/.test(id) || katoRegion(id) !== id || !(await findTerritory(db, id))) throw notFound311('jurisdiction_unknown', { jurisdiction: id });
+  if (!/^[0-9]{9}$/.test(id) || katoRegion(id) !== id || !(await ref.territoryExists(db, id))) throw notFound311('jurisdiction_unknown', { jurisdiction: id });
   if (isWrite && client && client.regionCode !== id) throw forbiddenKey('api_key_jurisdiction', { jurisdiction: id });
   return id;
 }
@@ -98,8 +98,9 @@ interface Catalogue {
 
 /** The region's categories and the national ones it does not override (same code). */
 async function catalogue(db: Executor, regionCode: string): Promise<Catalogue> {
-  const own = await listCategories(db, regionCode, { includeInactive: true });
-  const national = regionCode === NATIONAL ? [] : await listCategories(db, NATIONAL, { includeInactive: true });
+  // From the process's reference cache (appeals.reference.ts): shared views, never mutated here.
+  const own = await ref.categories(db, regionCode);
+  const national = regionCode === NATIONAL ? [] : await ref.categories(db, NATIONAL);
   const codes = new Set(own.map((c) => c.code));
   const all = [...own, ...national.filter((c) => !codes.has(c.code))];
   const byId = new Map(all.map((c) => [c.id, c]));
@@ -376,13 +377,13 @@ function names(db: Executor, lang: Lang): Names {
   const places = new Map<string, Promise<string | null>>();
   return {
     organization(id) {
-      if (!orgs.has(id)) orgs.set(id, findOrganization(db, id).then((o) => o?.name[lang] ?? null));
+      if (!orgs.has(id)) orgs.set(id, ref.organization(db, id).then((o) => o?.name[lang] ?? null));
       return orgs.get(id)!;
     },
     // The territory up to the region ("г. Караганда, Караганда Г.А., Карагандинская область"): an area, never a street.
     place(code) {
       if (!places.has(code)) {
-        places.set(code, getTerritoryChain(db, code).then(
+        places.set(code, ref.territoryChain(db, code).then(
           (chain) => chain.filter((x) => x.level > 0).map((x) => x.name[lang]).join(', ') || null,
           () => null,
         ));

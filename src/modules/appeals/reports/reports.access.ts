@@ -2,8 +2,9 @@ import type { Actor, StaffActor } from '../../../platform/auth/actor.ts';
 import { requireActor } from '../../../platform/auth/guards.ts';
 import type { Executor } from '../../../platform/db/database.ts';
 import { forbidden, invalid } from '../../../platform/http/errors.ts';
-import { findTerritory, listOrganizations, type OrganizationView } from '../../directory/directory.service.ts';
+import type { OrganizationView } from '../../directory/directory.service.ts';
 import { holdsInRegion } from '../appeals.access.ts';
+import * as ref from '../appeals.reference.ts';
 
 /**
  * Who reads the reports. The coordination centre — `coordinator` of the region, the same test
@@ -27,18 +28,14 @@ const REGION = /^\d{2}0000000$/;
 
 /** The region must be a current level-1 territory of KATO; the field at fault is `regionCode`. */
 export async function checkRegion(db: Executor, regionCode: string): Promise<void> {
-  if (!REGION.test(regionCode) || regionCode === '000000000' || !(await findTerritory(db, regionCode))) {
+  if (!REGION.test(regionCode) || regionCode === '000000000' || !(await ref.territoryExists(db, regionCode))) {
     throw invalid('regionCode', `unknown region ${regionCode}`, 'reports:errors.region_unknown', { regionCode });
   }
 }
 
-export async function regionOrganizations(db: Executor, regionCode: string): Promise<Map<string, OrganizationView>> {
-  const out = new Map<string, OrganizationView>();
-  for (let offset = 0; ; offset += 200) {
-    const page = await listOrganizations(db, { regionCode, includeInactive: true, limit: 200, offset });
-    for (const o of page.items) out.set(o.id, o);
-    if (offset + page.items.length >= page.total || page.items.length === 0) return out;
-  }
+/** The region's organizations from the process's reference cache (appeals.reference.ts): shared, never mutated. */
+export function regionOrganizations(db: Executor, regionCode: string): Promise<Map<string, OrganizationView>> {
+  return ref.regionOrganizations(db, regionCode);
 }
 
 function coveredByHead(actor: StaffActor, o: OrganizationView): boolean {

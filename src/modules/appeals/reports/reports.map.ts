@@ -3,10 +3,11 @@ import { Type, type TSchema } from 'typebox';
 import type { Actor } from '../../../platform/auth/actor.ts';
 import { getCalendar } from '../../../platform/calendar/calendar.ts';
 import type { Executor } from '../../../platform/db/database.ts';
+import { readScope } from '../../../platform/db/revision.ts';
 import { problemResponses, Uuid } from '../../../platform/http/schemas.ts';
 import type { App, AppDeps } from '../../../platform/http/types.ts';
 import type { Localized } from '../../directory/directory.service.ts';
-import { listCategories } from '../appeals.categories.ts';
+import * as ref from '../appeals.reference.ts';
 import { publicStatus, WORK_STATES } from '../appeals.views.ts';
 import { resolveReportScope } from './reports.access.ts';
 import { MAX_PERIOD_DAYS, resolvePeriod } from './reports.period.ts';
@@ -89,7 +90,7 @@ export async function staffMap(db: Executor, input: { regionCode?: string | unde
     sql<{ n: number }>`select count(*)::int as n from appeal a where ${where}`.execute(db.withoutPlugins()),
   ]);
   const categories = new Map<string, Localized>();
-  for (const c of [...(await listCategories(db, regionCode, { includeInactive: true })), ...(await listCategories(db, '000000000', { includeInactive: true }))]) categories.set(c.id, c.name);
+  for (const c of [...(await ref.categories(db, regionCode)), ...(await ref.categories(db, '000000000'))]) categories.set(c.id, c.name);
   const total = count.rows[0]?.n ?? 0;
   return {
     type: 'FeatureCollection' as const,
@@ -126,7 +127,7 @@ export function registerStaffMapRoute(app: App, deps: AppDeps): void {
       },
     },
     async (req, reply) => {
-      const fc = await staffMap(deps.db, req.query, req.actor, deps.clock.now());
+      const fc = await staffMap(readScope(deps.db), req.query, req.actor, deps.clock.now());
       return reply.header('cache-control', 'private, no-store').type('application/geo+json').send(fc);
     },
   );

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyReply } from 'fastify';
 import { anonymousRateLimit } from '../../../platform/auth/auth.routes.ts';
+import { readScope } from '../../../platform/db/revision.ts';
 import { requestLang } from '../../../platform/http/problem.ts';
 import { problemResponses } from '../../../platform/http/schemas.ts';
 import type { App, AppDeps } from '../../../platform/http/types.ts';
@@ -44,7 +45,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
     },
     async (req, reply) => {
       reply.header('cache-control', 'private, no-store');
-      return coordinationSummary(db, req.query, req.actor, clock.now());
+      return coordinationSummary(readScope(db), req.query, req.actor, clock.now());
     },
   );
 
@@ -70,7 +71,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
       },
     },
     async (req, reply) => {
-      const report = await ignoringReport(db, req.query, req.actor, clock.now());
+      const report = await ignoringReport(readScope(db), req.query, req.actor, clock.now());
       const lang = req.query.lang ?? requestLang(req);
       if (req.query.format === 'csv') return sendFile(reply, ignoringCsv(report, lang));
       if (req.query.format === 'xlsx') return sendFile(reply, await ignoringXlsx(report, lang));
@@ -91,7 +92,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
     },
     async (req, reply) => {
       reply.header('cache-control', 'private, no-store');
-      return drillAppeals(db, req.query, req.actor, clock.now());
+      return drillAppeals(readScope(db), req.query, req.actor, clock.now());
     },
   );
 
@@ -110,7 +111,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
     },
     async (req, reply) => {
       reply.header('cache-control', 'public, max-age=60');
-      return publicAppeals(db, req.query, clock.now());
+      return publicAppeals(readScope(db), req.query, clock.now());
     },
   );
 
@@ -126,7 +127,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
       },
     },
     async (req, reply) => {
-      const fc = await publicMap(db, req.query, clock.now());
+      const fc = await publicMap(readScope(db), req.query, clock.now());
       return reply.header('cache-control', 'public, max-age=60').type('application/geo+json').send(fc);
     },
   );
@@ -144,7 +145,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
     },
     async (req, reply) => {
       reply.header('cache-control', 'public, max-age=60');
-      return publicStats(db, req.query, clock.now());
+      return publicStats(readScope(db), req.query, clock.now());
     },
   );
 }

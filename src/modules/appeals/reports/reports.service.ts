@@ -2,10 +2,11 @@ import type { Actor } from '../../../platform/auth/actor.ts';
 import { getCalendar, type Calendar } from '../../../platform/calendar/calendar.ts';
 import type { Executor } from '../../../platform/db/database.ts';
 import { invalid } from '../../../platform/http/errors.ts';
-import { findOrganization, findTerritory, type Localized, type OrganizationView } from '../../directory/directory.service.ts';
+import { findTerritory, type Localized, type OrganizationView } from '../../directory/directory.service.ts';
 import { getStaff, listStaff } from '../../directory/staff.service.ts';
-import { findCategory, listCategories, type CategoryView } from '../appeals.categories.ts';
+import type { CategoryView } from '../appeals.categories.ts';
 import { publicStatus } from '../appeals.views.ts';
+import * as ref from '../appeals.reference.ts';
 import { checkRegion, regionOrganizations, resolveReportScope, type ReportScope } from './reports.access.ts';
 import { bucketsOf, resolvePeriod, type Interval, type Period, type PeriodInput } from './reports.period.ts';
 import * as repo from './reports.repository.ts';
@@ -94,8 +95,8 @@ function regionOf(input: ReportInput, actor: Actor): string {
 }
 
 async function nameOf(db: Executor, orgs: Map<string, OrganizationView>, id: string): Promise<Localized | null> {
-  const o = orgs.get(id) ?? (await findOrganization(db, id));
-  if (o) orgs.set(id, o);
+  // An organization of another region (an appeal moved across regions): the reference cache; `orgs` is shared, never written.
+  const o = orgs.get(id) ?? (await ref.organization(db, id));
   return o?.name ?? null;
 }
 
@@ -320,9 +321,9 @@ export async function drillAppeals(db: Executor, input: DrillInput, actor: Actor
 async function categoryNames(db: Executor, regionCode: string, ids: string[]): Promise<Map<string, CategoryView>> {
   const out = new Map<string, CategoryView>();
   if (ids.length === 0) return out;
-  for (const c of [...(await listCategories(db, regionCode, { includeInactive: true })), ...(await listCategories(db, '000000000', { includeInactive: true }))]) out.set(c.id, c);
+  for (const c of [...(await ref.categories(db, regionCode)), ...(await ref.categories(db, '000000000'))]) out.set(c.id, c);
   for (const id of new Set(ids.filter((x) => !out.has(x)))) {
-    const c = await findCategory(db, id);
+    const c = await ref.category(db, id);
     if (c) out.set(id, c);
   }
   return out;
@@ -407,7 +408,7 @@ async function publicPage(db: Executor, input: PublicInput, now: Date, opts: { w
 
 /** A category filter covers its subtree (Housing → Heating → No heating). */
 async function categoryWithDescendants(db: Executor, regionCode: string, id: string): Promise<string[]> {
-  const all = [...(await listCategories(db, regionCode, { includeInactive: true })), ...(await listCategories(db, '000000000', { includeInactive: true }))];
+  const all = [...(await ref.categories(db, regionCode)), ...(await ref.categories(db, '000000000'))];
   const ids = all.filter((c) => c.path.includes(id)).map((c) => c.id);
   if (ids.length === 0) throw invalid('categoryId', 'unknown category in this region', 'reports:errors.category_unknown');
   return ids;
