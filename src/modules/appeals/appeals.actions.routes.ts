@@ -2,6 +2,7 @@ import type { TSchema } from 'typebox';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { requireActor } from '../../platform/auth/guards.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { seedRevisions } from '../../platform/db/revision.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { problemResponses } from '../../platform/http/schemas.ts';
 import type { App, AppDeps } from '../../platform/http/types.ts';
@@ -54,7 +55,10 @@ export async function registerAppealActionRoutes(app: App, deps: AppDeps, appeal
       async (req) => {
         const actor = requireActor(req.actor);
         const params = req.params as { id: string };
-        const state = await db.transaction().execute((trx) => run(trx, { appealId: params.id }, req.body as never, actor, clock.now(), req.appealFiles ?? []));
+        const state = await db.transaction().execute((trx) => {
+          seedRevisions(trx, req.revisions);
+          return run(trx, { appealId: params.id }, req.body as never, actor, clock.now(), req.appealFiles ?? []);
+        });
         return state ?? result(db, params.id);
       },
     );

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Executor } from '../../platform/db/database.ts';
-import { readScope } from '../../platform/db/revision.ts';
+import { readScope, seedRevisions } from '../../platform/db/revision.ts';
 import { anonymousRateLimit } from '../../platform/auth/auth.routes.ts';
 import { requireActor, requireCitizen, requireStaff } from '../../platform/auth/guards.ts';
 import { readFile } from '../../platform/files/files.ts';
@@ -47,9 +47,10 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
     const key = idempotencyKeyOf(req.headers);
     const now = clock.now();
     await ensureAppealProcessesOnce(db, now);
-    return db.transaction().execute((trx) =>
-      withIdempotency<Slip>(trx, { scope, key, hash: requestHash(requestIdentity(req)), now }, async () => ({ statusCode: 201, body: await run(trx, now) })),
-    );
+    return db.transaction().execute((trx) => {
+      seedRevisions(trx, req.revisions);
+      return withIdempotency<Slip>(trx, { scope, key, hash: requestHash(requestIdentity(req)), now }, async () => ({ statusCode: 201, body: await run(trx, now) }));
+    });
   };
 
   app.post(
@@ -112,7 +113,7 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
   app.get(
     '/appeals/mine',
     { schema: { tags, summary: "The citizen's own appeals, newest first", querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) }), response: { 200: s.ListPage, ...problemResponses } } },
-    async (req) => listMyAppeals(readScope(db), requireCitizen(req.actor), req.query, clock.now()),
+    async (req) => listMyAppeals(readScope(db, req.revisions), requireCitizen(req.actor), req.query, clock.now()),
   );
 
   app.get(
@@ -125,19 +126,19 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
         response: { 200: s.ListPage, ...problemResponses },
       },
     },
-    async (req) => listInbox(readScope(db), requireStaff(req.actor), req.query, clock.now()),
+    async (req) => listInbox(readScope(db, req.revisions), requireStaff(req.actor), req.query, clock.now()),
   );
 
   app.get(
     '/appeals/organizations/:organizationId/overview',
     { schema: { tags, summary: 'Head of an organization: open and overdue by state and by person', params: s.OrganizationParams, response: { 200: s.Overview, ...problemResponses } } },
-    async (req) => organizationOverview(readScope(db), req.params.organizationId, requireStaff(req.actor), clock.now()),
+    async (req) => organizationOverview(readScope(db, req.revisions), req.params.organizationId, requireStaff(req.actor), clock.now()),
   );
 
   app.get(
     '/appeals/:id',
     { schema: { tags, summary: 'An appeal: text, applicant, attachments, deadlines, timeline and the actions open to the caller', params: s.IdParams, response: { 200: s.AppealPage, ...problemResponses } } },
-    async (req) => getAppealPage(readScope(db), appeals, req.params.id, requireActor(req.actor), clock.now()),
+    async (req) => getAppealPage(readScope(db, req.revisions), appeals, req.params.id, requireActor(req.actor), clock.now()),
   );
 
   app.get(

@@ -1,4 +1,5 @@
 import { requireStaff } from '../../platform/auth/guards.ts';
+import { seedRevisions } from '../../platform/db/revision.ts';
 import { idempotencyKeyOf, requestHash, withIdempotency } from '../../platform/http/idempotency.ts';
 import { problemResponses } from '../../platform/http/schemas.ts';
 import type { App, AppDeps } from '../../platform/http/types.ts';
@@ -28,12 +29,13 @@ export async function registerAppealSplitRoutes(app: App, deps: AppDeps, appeals
       const actor = requireStaff(req.actor);
       const now = clock.now();
       const key = idempotencyKeyOf(req.headers);
-      const r = await db.transaction().execute((trx) =>
-        withIdempotency<SplitResult>(trx, { scope: `appeals.split:${req.params.id}:${actor.accountId}`, key, hash: requestHash(req.body), now }, async () => ({
+      const r = await db.transaction().execute((trx) => {
+        seedRevisions(trx, req.revisions);
+        return withIdempotency<SplitResult>(trx, { scope: `appeals.split:${req.params.id}:${actor.accountId}`, key, hash: requestHash(req.body), now }, async () => ({
           statusCode: 201,
           body: await splitAppeal(trx, appeals, { appealId: req.params.id }, req.body as SplitInput, actor, now),
-        })),
-      );
+        }));
+      });
       return reply.status(r.replayed ? 200 : r.statusCode).header('idempotent-replayed', String(r.replayed)).send(r.body);
     },
   );

@@ -1,5 +1,6 @@
 import type { AliasableExpression, Expression } from 'kysely';
 import type { Lang } from '../i18n/i18n.ts';
+import type { Revisions } from '../db/revision.ts';
 
 /** The roles a staff member can hold in an organization (directory module grants them). */
 export const ROLES = [
@@ -82,5 +83,10 @@ declare module 'fastify' {
     sessionId?: string;
     /** The CSRF token of the session the request came with. */
     csrfToken?: string;
+    /**
+     * The reference and calendar revisions the session check read (signed-in requests only):
+     * `readScope(db, req.revisions)` and `seedRevisions(trx, req.revisions)` start from them.
+     */
+    revisions?: Revisions;
   }
 }

@@ -62,6 +62,7 @@ export async function registerAuth(app: App, deps: AppDeps, resolveActor: ActorR
   app.decorateRequest('actor', null as never);
   app.decorateRequest('sessionId', undefined);
   app.decorateRequest('csrfToken', undefined);
+  app.decorateRequest('revisions', undefined);
   app.addSchema(MeSchema);
 
   app.addHook('onRequest', async (req: FastifyRequest) => {
@@ -89,6 +90,7 @@ export async function registerAuth(app: App, deps: AppDeps, resolveActor: ActorR
     req.actor = session.actor;
     req.sessionId = session.id;
     req.csrfToken = session.csrfToken;
+    req.revisions = session.revisions;
     if (UNSAFE.has(req.method) && req.headers['x-csrf-token'] !== session.csrfToken) {
       throw new DomainError('csrf', 'missing or wrong x-csrf-token header');
     }

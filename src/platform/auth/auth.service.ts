@@ -5,6 +5,7 @@ import { DomainError } from '../http/errors.ts';
 import type { Lang } from '../i18n/i18n.ts';
 import type { Actor, ActorQuery } from './actor.ts';
 import { prepareStatement } from '../db/prepared.ts';
+import { revisionColumns, revisionsOf, type Revisions } from '../db/revision.ts';
 import { dummyPasswordHash, verifyPassword } from './password.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -45,6 +46,8 @@ export interface ActiveSession {
   locale: Lang;
   /** Who acts through it; undefined when the account may not act (see ActorQuery). */
   actor: Actor | undefined;
+  /** The reference and calendar revisions, read by the same statement (platform/db/revision.ts). */
+  revisions: Revisions;
 }
 
 /** The idle expiry is slid forward at most this often: it holds to this precision. */
@@ -81,6 +84,7 @@ function sessionQuery(db: Executor, actors: ActorQuery, p: SessionParams) {
       'account.locale',
       'account.isActive',
       actors.expression(eb.ref('session.accountId')).as('actor'),
+      ...revisionColumns(),
     ])
     .where('session.id', '=', p.id);
 }
@@ -131,7 +135,7 @@ export async function findSession(db: Executor, token: string, now: Date, ttlHou
   // The row read is the one before the touch: expiry is judged on the stored value.
   if (!row || !row.isActive || new Date(row.expiresAt) <= now) return undefined;
   const locale = row.locale as Lang;
-  return { id: row.id, accountId: row.accountId, csrfToken: row.csrfToken, locale, actor: actors.toActor(row.actor, row.accountId, locale) };
+  return { id: row.id, accountId: row.accountId, csrfToken: row.csrfToken, locale, actor: actors.toActor(row.actor, row.accountId, locale), revisions: revisionsOf(row) };
 }
 
 export async function endSession(db: Executor, sessionId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/db.ts';
-import { readScope, ReferenceCache, revisions } from './revision.ts';
+import { readScope, ReferenceCache, revisions, seedRevisions } from './revision.ts';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -76,5 +76,23 @@ describe('readScope', () => {
     expect(await get(next)).toBe('load 2');
     expect(await get(next)).toBe('load 2');
     expect(loads).toBe(2);
+  });
+});
+
+describe('seedRevisions', () => {
+  it('starts a transaction from revisions read just before it (with the session) and never replaces what it read itself', async () => {
+    const seed = { calendar: 'c-seed', reference: 'r-seed', database: 'd' };
+    await t.db.transaction().execute(async (trx) => {
+      seedRevisions(trx, seed);
+      expect(await revisions(trx)).toBe(seed);
+    });
+    await t.db.transaction().execute(async (trx) => {
+      const own = await revisions(trx);
+      seedRevisions(trx, seed);
+      expect(await revisions(trx)).toBe(own);
+    });
+    // Outside a transaction there is nothing to seed: read as before.
+    seedRevisions(t.db, seed);
+    expect((await revisions(t.db)).reference).not.toBe('r-seed');
   });
 });

@@ -1,4 +1,4 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql, type AliasedRawBuilder } from 'kysely';
 import type { Db, Executor } from './database.ts';
 import { prepareStatement } from './prepared.ts';
 
@@ -10,7 +10,8 @@ import { prepareStatement } from './prepared.ts';
  *
  * Both are read in one statement, **once per transaction** (memoized on the transaction
  * object) or once per `readScope` (one request's reads outside a transaction); otherwise on
- * every call. A cached value is used only while the
+ * every call. A signed-in request has them already: the session check reads them in its own
+ * statement (`revisionColumns`), and `readScope`/`seedRevisions` start from that. A cached value is used only while the
  * revision it was loaded under is the one the transaction sees, so several server processes
  * never serve each other stale data. The database name is part of the revision, so that
  * databases copied from one template (tests) never share entries.
@@ -34,10 +35,21 @@ const scopes = new WeakSet<object>();
  * reads several cached things pays one revision read instead of one each. Cheap: a new Kysely
  * object over the same pool and plugins. Never keep one beyond the request.
  */
-export function readScope(db: Db): Db {
+export function readScope(db: Db, seed?: Revisions): Db {
   const scoped = db.withTables<Record<never, never>>();
   scopes.add(scoped);
+  if (seed) memo.set(scoped, Promise.resolve(seed));
   return scoped;
+}
+
+/**
+ * Starts a transaction's memo with revisions its request read just before it (with the session:
+ * `revisionColumns`), instead of reading them again as its first statement. Under READ COMMITTED
+ * that is the same promise: later statements of the transaction see newer commits either way.
+ * No-op when the transaction has read them already or there is no seed.
+ */
+export function seedRevisions(trx: Executor, seed: Revisions | undefined): void {
+  if (seed && trx.isTransaction && !memo.has(trx)) memo.set(trx, Promise.resolve(seed));
 }
 
 // Read once per transaction, by every request: a named statement (planning it cost ~4x running it).
@@ -46,10 +58,32 @@ const READ_REVISIONS = `select (select revision::text from calendar_revision) as
        current_database() as database`;
 prepareStatement(READ_REVISIONS);
 
-async function read(db: Executor): Promise<Revisions> {
-  const r = await db.withoutPlugins().executeQuery<{ calendar: string | null; reference: string | null; database: string }>(CompiledQuery.raw(READ_REVISIONS, []));
-  const row = r.rows[0]!;
+type RevisionRow = { calendar: string | null; reference: string | null; database: string };
+
+function fromRow(row: RevisionRow): Revisions {
   return { calendar: row.calendar ?? 'none', reference: `${row.database}:${row.reference ?? 'none'}`, database: row.database };
+}
+
+async function read(db: Executor): Promise<Revisions> {
+  const r = await db.withoutPlugins().executeQuery<RevisionRow>(CompiledQuery.raw(READ_REVISIONS, []));
+  return fromRow(r.rows[0]!);
+}
+
+/**
+ * The revisions as three columns of another statement (the session check of every signed-in
+ * request reads them with the session: one round trip fewer per request); `revisionsOf` reads
+ * them back from its row.
+ */
+export function revisionColumns(): [AliasedRawBuilder<string | null, 'revCalendar'>, AliasedRawBuilder<string | null, 'revReference'>, AliasedRawBuilder<string, 'revDatabase'>] {
+  return [
+    sql<string | null>`(select revision::text from calendar_revision)`.as('revCalendar'),
+    sql<string | null>`(select revision::text from reference_revision)`.as('revReference'),
+    sql<string>`current_database()`.as('revDatabase'),
+  ];
+}
+
+export function revisionsOf(row: { revCalendar: string | null; revReference: string | null; revDatabase: string }): Revisions {
+  return fromRow({ calendar: row.revCalendar, reference: row.revReference, database: row.revDatabase });
 }
 
 export function revisions(db: Executor): Promise<Revisions> {

@@ -208,7 +208,7 @@ export async function registerOpen311Routes(app: App, deps: AppDeps) {
             querystring: JurisdictionQuery,
             json: ServicesSchema,
             handler: async (req) => {
-              const rdb = readScope(db);
+              const rdb = readScope(db, req.revisions);
               const region = await resolveJurisdiction(rdb, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
               return { root: 'services', value: await listServices(rdb, region, langOf(req)) };
             },
@@ -222,7 +222,7 @@ export async function registerOpen311Routes(app: App, deps: AppDeps) {
             params: Type.Object({ service_code: Type.String({ description: 'The category code' }) }),
             json: ServiceDefinitionSchema,
             handler: async (req) => {
-              const rdb = readScope(db);
+              const rdb = readScope(db, req.revisions);
               const region = await resolveJurisdiction(rdb, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
               return { root: 'service_definition', value: await serviceDefinition(rdb, region, req.params.service_code, langOf(req)) };
             },
@@ -266,7 +266,7 @@ export async function registerOpen311Routes(app: App, deps: AppDeps) {
             querystring: RequestsQuery,
             json: RequestsSchema,
             handler: async (req) => {
-              const rdb = readScope(db);
+              const rdb = readScope(db, req.revisions);
               const region = await resolveJurisdiction(rdb, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
               return { root: 'service_requests', value: await listRequests(rdb, region, req.query, clock.now(), langOf(req)) };
             },
@@ -280,7 +280,7 @@ export async function registerOpen311Routes(app: App, deps: AppDeps) {
             params: Type.Object({ service_request_id: Type.String({ description: 'The slip number, e.g. KRG-2026-000123' }) }),
             json: RequestsSchema,
             handler: async (req) => {
-              const rdb = readScope(db);
+              const rdb = readScope(db, req.revisions);
               const region = await resolveJurisdiction(rdb, req.query.jurisdiction_id, await readerOf(deps, req, req.query.api_key), false);
               return { root: 'service_requests', value: await getRequest(rdb, region, req.params.service_request_id, clock.now(), langOf(req)) };
             },

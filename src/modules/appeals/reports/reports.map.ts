@@ -127,7 +127,7 @@ export function registerStaffMapRoute(app: App, deps: AppDeps): void {
       },
     },
     async (req, reply) => {
-      const fc = await staffMap(readScope(deps.db), req.query, req.actor, deps.clock.now());
+      const fc = await staffMap(readScope(deps.db, req.revisions), req.query, req.actor, deps.clock.now());
       return reply.header('cache-control', 'private, no-store').type('application/geo+json').send(fc);
     },
   );

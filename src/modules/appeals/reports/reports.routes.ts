@@ -45,7 +45,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
     },
     async (req, reply) => {
       reply.header('cache-control', 'private, no-store');
-      return coordinationSummary(readScope(db), req.query, req.actor, clock.now());
+      return coordinationSummary(readScope(db, req.revisions), req.query, req.actor, clock.now());
     },
   );
 
@@ -71,7 +71,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
       },
     },
     async (req, reply) => {
-      const report = await ignoringReport(readScope(db), req.query, req.actor, clock.now());
+      const report = await ignoringReport(readScope(db, req.revisions), req.query, req.actor, clock.now());
       const lang = req.query.lang ?? requestLang(req);
       if (req.query.format === 'csv') return sendFile(reply, ignoringCsv(report, lang));
       if (req.query.format === 'xlsx') return sendFile(reply, await ignoringXlsx(report, lang));
@@ -92,7 +92,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
     },
     async (req, reply) => {
       reply.header('cache-control', 'private, no-store');
-      return drillAppeals(readScope(db), req.query, req.actor, clock.now());
+      return drillAppeals(readScope(db, req.revisions), req.query, req.actor, clock.now());
     },
   );
 
@@ -111,7 +111,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
     },
     async (req, reply) => {
       reply.header('cache-control', 'public, max-age=60');
-      return publicAppeals(readScope(db), req.query, clock.now());
+      return publicAppeals(readScope(db, req.revisions), req.query, clock.now());
     },
   );
 
@@ -127,7 +127,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
       },
     },
     async (req, reply) => {
-      const fc = await publicMap(readScope(db), req.query, clock.now());
+      const fc = await publicMap(readScope(db, req.revisions), req.query, clock.now());
       return reply.header('cache-control', 'public, max-age=60').type('application/geo+json').send(fc);
     },
   );
@@ -145,7 +145,7 @@ export async function registerAppealReportRoutes(app: App, deps: AppDeps): Promi
     },
     async (req, reply) => {
       reply.header('cache-control', 'public, max-age=60');
-      return publicStats(readScope(db), req.query, clock.now());
+      return publicStats(readScope(db, req.revisions), req.query, clock.now());
     },
   );
 }
