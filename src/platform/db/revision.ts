@@ -11,8 +11,8 @@ import { prepareStatement } from './prepared.ts';
  * Both are read in one statement, **once per transaction** (memoized on the transaction
  * object) or once per `readScope` (one request's reads outside a transaction); otherwise on
  * every call. A signed-in request has them already: the session check reads them in its own
- * statement (`revisionColumns`), and `readScope`/`seedRevisions` start from that. A cached value is used only while the
- * revision it was loaded under is the one the transaction sees, so several server processes
+ * statement (`revisionColumns`), and `readScope`/`seedRevisions` start from that. A cached
+ * value is used only while the revision it was loaded under is the one the transaction sees, so several server processes
  * never serve each other stale data. The database name is part of the revision, so that
  * databases copied from one template (tests) never share entries.
  */
@@ -52,10 +52,11 @@ export function seedRevisions(trx: Executor, seed: Revisions | undefined): void 
   if (seed && trx.isTransaction && !memo.has(trx)) memo.set(trx, Promise.resolve(seed));
 }
 
+const CALENDAR_REVISION = '(select revision::text from calendar_revision)';
+const REFERENCE_REVISION = '(select revision::text from reference_revision)';
+
 // Read once per transaction, by every request: a named statement (planning it cost ~4x running it).
-const READ_REVISIONS = `select (select revision::text from calendar_revision) as calendar,
-       (select revision::text from reference_revision) as reference,
-       current_database() as database`;
+const READ_REVISIONS = `select ${CALENDAR_REVISION} as calendar, ${REFERENCE_REVISION} as reference, current_database() as database`;
 prepareStatement(READ_REVISIONS);
 
 type RevisionRow = { calendar: string | null; reference: string | null; database: string };
@@ -76,8 +77,8 @@ async function read(db: Executor): Promise<Revisions> {
  */
 export function revisionColumns(): [AliasedRawBuilder<string | null, 'revCalendar'>, AliasedRawBuilder<string | null, 'revReference'>, AliasedRawBuilder<string, 'revDatabase'>] {
   return [
-    sql<string | null>`(select revision::text from calendar_revision)`.as('revCalendar'),
-    sql<string | null>`(select revision::text from reference_revision)`.as('revReference'),
+    sql.raw<string | null>(CALENDAR_REVISION).as('revCalendar'),
+    sql.raw<string | null>(REFERENCE_REVISION).as('revReference'),
     sql<string>`current_database()`.as('revDatabase'),
   ];
 }

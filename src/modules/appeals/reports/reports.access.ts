@@ -33,11 +33,6 @@ export async function checkRegion(db: Executor, regionCode: string): Promise<voi
   }
 }
 
-/** The region's organizations from the process's reference cache (appeals.reference.ts): shared, never mutated. */
-export function regionOrganizations(db: Executor, regionCode: string): Promise<Map<string, OrganizationView>> {
-  return ref.regionOrganizations(db, regionCode);
-}
-
 function coveredByHead(actor: StaffActor, o: OrganizationView): boolean {
   return actor.roles.some((g) => g.role === 'head' && (g.organizationId === o.id || (g.includesSubtree && o.path.includes(g.organizationId))));
 }
@@ -47,7 +42,7 @@ export async function resolveReportScope(db: Executor, actor: Actor, regionCode:
   const who = requireActor(actor);
   if (who.kind !== 'staff') throw forbidden('staff only', { messageKey: 'reports:errors.forbidden' });
   await checkRegion(db, regionCode);
-  const organizations = await regionOrganizations(db, regionCode);
+  const organizations = await ref.regionOrganizations(db, regionCode);
   if (organizationId !== undefined && !organizations.has(organizationId)) {
     throw invalid('organizationId', 'no such organization in the region', 'reports:errors.organization_unknown');
   }

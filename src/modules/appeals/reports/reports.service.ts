@@ -7,7 +7,7 @@ import { getStaff, listStaff } from '../../directory/staff.service.ts';
 import type { CategoryView } from '../appeals.categories.ts';
 import { publicStatus } from '../appeals.views.ts';
 import * as ref from '../appeals.reference.ts';
-import { checkRegion, regionOrganizations, resolveReportScope, type ReportScope } from './reports.access.ts';
+import { checkRegion, resolveReportScope, type ReportScope } from './reports.access.ts';
 import { bucketsOf, resolvePeriod, type Interval, type Period, type PeriodInput } from './reports.period.ts';
 import * as repo from './reports.repository.ts';
 
@@ -386,7 +386,7 @@ async function publicPage(db: Executor, input: PublicInput, now: Date, opts: { w
     regionCode: input.regionCode, from: period.from, to: period.to, timeZone: calendar.timeZone, categoryIds, status: input.status, bbox: parseBbox(input.bbox),
     withAreaOnly: opts.withAreaOnly, limit, offset,
   });
-  const orgs = await regionOrganizations(db, input.regionCode);
+  const orgs = await ref.regionOrganizations(db, input.regionCode);
   const categories = await categoryNames(db, input.regionCode, rows.map((r) => r.categoryId));
   const territories = new Map<string, Localized | null>();
   for (const code of new Set(rows.map((r) => r.territoryCode))) territories.set(code, (await findTerritory(db, code))?.name ?? null);
@@ -469,7 +469,7 @@ export interface PublicStats {
 /** Per organization: received, answered, on-time share, average rating — counts only, over every appeal (not only the published ones). */
 export async function publicStats(db: Executor, input: PeriodInput & { regionCode: string }, now: Date): Promise<PublicStats> {
   await checkRegion(db, input.regionCode);
-  const orgs = await regionOrganizations(db, input.regionCode);
+  const orgs = await ref.regionOrganizations(db, input.regionCode);
   const s = await summaryFor(db, { regionCode: input.regionCode, organizationIds: null, organizations: orgs, isCoordinator: false }, input, now);
   const pick = (f: Figures) => ({ received: f.received, answered: f.answered, answeredOnTimeShare: f.answeredOnTimeShare, averageRating: f.averageRating, rated: f.rated });
   return {
