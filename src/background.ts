@@ -15,6 +15,7 @@ import { NOTICE_DELIVERY_JOB } from './platform/notify/notify.job.ts';
 import { registerWorkflowJobs, WORKFLOW_SWEEP_JOB } from './platform/workflow/sweep.ts';
 import type { HookRegistry } from './platform/workflow/hooks.ts';
 import { appealHooks } from './modules/appeals/appeals.effects.ts';
+import { compactReportChanges } from './modules/appeals/reports/reports.repository.ts';
 
 /** Deletes expired sessions once an hour (expired ones are already refused on read). */
 export const SESSION_CLEANUP_JOB = defineJob<Record<string, never>>('auth.session-cleanup', { policy: 'stately' });
@@ -24,6 +25,12 @@ export const FILES_SWEEP_JOB = defineJob<Record<string, never>>('files.sweep', {
 
 /** Deletes expired `Idempotency-Key` rows (kept 24 h) once an hour, in batches. */
 export const IDEMPOTENCY_PURGE_JOB = defineJob<Record<string, never>>('http.idempotency-purge', { policy: 'stately' });
+
+/**
+ * Folds the appeal reports' change rows into their daily rollup every minute (migration 0014):
+ * the reports read both, so this only keeps the change table short.
+ */
+export const REPORTS_COMPACT_JOB = defineJob<Record<string, never>>('appeals.reports-compact', { policy: 'stately' });
 
 /** Purges every expired idempotency key as of `now`, 10,000 rows per statement; returns how many. */
 export async function purgeExpiredIdempotencyKeys(db: Db, now: Date, batch = 10_000): Promise<number> {
@@ -68,7 +75,7 @@ export async function startBackground(opts: { databaseUrl: string; db: Db; clock
   const { config } = opts;
   const jobs = await startJobs({
     databaseUrl: opts.databaseUrl,
-    jobs: [WORKFLOW_SWEEP_JOB, SESSION_CLEANUP_JOB, NOTICE_DELIVERY_JOB, FILES_SWEEP_JOB, IDEMPOTENCY_PURGE_JOB],
+    jobs: [WORKFLOW_SWEEP_JOB, SESSION_CLEANUP_JOB, NOTICE_DELIVERY_JOB, FILES_SWEEP_JOB, IDEMPOTENCY_PURGE_JOB, REPORTS_COMPACT_JOB],
     onError: (e) => opts.log(`[jobs] ${e.message}`),
   });
   await registerWorkflowJobs(jobs, { db: opts.db, clock: opts.clock, hooks: workflowHooks() });
@@ -91,6 +98,10 @@ export async function startBackground(opts: { databaseUrl: string; db: Db; clock
     await purgeExpiredIdempotencyKeys(opts.db, opts.clock.now());
   });
   await jobs.schedule({ job: IDEMPOTENCY_PURGE_JOB, cron: '23 * * * *' });
+  await jobs.work(REPORTS_COMPACT_JOB, async () => {
+    await compactReportChanges(opts.db);
+  });
+  await jobs.schedule({ job: REPORTS_COMPACT_JOB, cron: '* * * * *' });
   return jobs;
 }
 

@@ -151,6 +151,44 @@ export interface AppealRegion {
   slipPrefix: string;
 }
 
+export interface AppealReportChange {
+  answerDays: number;
+  answerDaysN: number;
+  answered: number;
+  closed: number;
+  deemed: number;
+  escalated: number;
+  onTime: number;
+  organizationId: string;
+  rated: number;
+  ratingSum: number;
+  received: number;
+  regionCode: string;
+  registeredOn: string;
+  reopened: number;
+  satisfied: number;
+  unansweredDeemed: number;
+}
+
+export interface AppealReportDay {
+  answerDays: Generated<number>;
+  answerDaysN: Generated<number>;
+  answered: Generated<number>;
+  closed: Generated<number>;
+  deemed: Generated<number>;
+  escalated: Generated<number>;
+  onTime: Generated<number>;
+  organizationId: string;
+  rated: Generated<number>;
+  ratingSum: Generated<number>;
+  received: Generated<number>;
+  regionCode: string;
+  registeredOn: string;
+  reopened: Generated<number>;
+  satisfied: Generated<number>;
+  unansweredDeemed: Generated<number>;
+}
+
 export interface AppealRoutingRule {
   categoryId: string;
   createdAt: Timestamp;
@@ -527,6 +565,8 @@ export interface DB {
   appealAttachment: AppealAttachment;
   appealCategory: AppealCategory;
   appealRegion: AppealRegion;
+  appealReportChange: AppealReportChange;
+  appealReportDay: AppealReportDay;
   appealRoutingRule: AppealRoutingRule;
   appealRule: AppealRule;
   appealType: AppealType;

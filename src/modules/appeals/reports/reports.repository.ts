@@ -61,37 +61,41 @@ function cohortWhere(c: Cohort): RawBuilder<boolean> {
   return sql<boolean>`a.region_code = ${c.regionCode} and a.registered_on between ${c.from}::date and ${c.to}::date and a.state <> 'merged'${orgs}`;
 }
 
+function rollupWhere(c: Cohort): RawBuilder<boolean> {
+  const orgs = c.organizationIds === null ? sql`` : sql` and r.organization_id = any (${c.organizationIds}::uuid[])`;
+  return sql<boolean>`r.region_code = ${c.regionCode} and r.registered_on between ${c.from}::date and ${c.to}::date${orgs}`;
+}
+
 /**
- * One pass over the cohort grouped by (organization, receipt day), then a second over those
- * groups: per organization, per bucket and in total (grouping sets over a few thousand rows).
+ * The figures per (organization, receipt day) of the cohort, then per organization, per bucket
+ * and in total (grouping sets over a few hundred rows).
  *
- * Escalated, answer time and on time are mirrored on the appeal row in the transaction of the
- * change (migration 0010): `escalated_at` (the first escalation step that reached the
- * coordination centre), `answer_working_days` (calendar.workingDaysBetween from the receipt to
- * the latest answer: an answer at 11:00 does not count its own day; null when the calendar does
+ * Every figure but "overdue" (and its share of "unanswered past term") is kept per (region,
+ * organization, receipt day) by the triggers of migration 0014: `appeal_report_day` holds what
+ * the compaction job folded, `appeal_report_change` what changed since (both written in the
+ * transactions of the changes, so never stale). "Overdue" depends on the clock: the appeals in work
+ * past their due instant are read live through `appeal_overdue_ix` (few: the region's overdue
+ * appeals, whatever their receipt day). The mirrored columns the rollup counts: `escalated_at`
+ * (the first escalation step that reached the coordination centre), `answer_working_days`
+ * (calendar.workingDaysBetween from the receipt to the latest answer; null when the calendar does
  * not cover the span, and such answers are left out of the average) and `answered_on_time` (no
- * deemed refusal recorded). The cohort is read from appeal_report_ix alone.
+ * deemed refusal recorded) — migration 0010.
  */
 export function summaryQuery(c: Cohort, interval: Interval): RawBuilder<SummaryRow & { g: number }> {
+  const kept = (table: string) => sql`
+      select r.organization_id as org, r.registered_on as day, r.received, r.received - r.closed as open, 0 as overdue,
+        r.escalated, r.reopened, r.deemed, r.answered, r.on_time, r.unanswered_deemed as past_term,
+        r.rated, r.rating_sum, r.satisfied, r.answer_days, r.answer_days_n
+      from ${sql.table(table)} r
+      where ${rollupWhere(c)}`;
   return sql<SummaryRow & { g: number }>`
-    with s1 as (
-      select a.organization_id as org, a.registered_on as day,
-        count(*) as received,
-        count(*) filter (where a.closed_at is null) as open,
-        count(*) filter (where ${overdueSql(c.now)}) as overdue,
-        count(*) filter (where a.escalated_at is not null) as escalated,
-        count(*) filter (where a.reopen_count > 0) as reopened,
-        count(*) filter (where a.deemed_refusal_at is not null) as deemed,
-        count(*) filter (where a.answered_at is not null) as answered,
-        count(*) filter (where a.answered_at is not null and a.answered_on_time) as on_time,
-        count(*) filter (where a.answered_at is null and (a.deemed_refusal_at is not null or ${overdueSql(c.now)})) as past_term,
-        count(a.rating) as rated,
-        coalesce(sum(a.rating), 0) as rating_sum,
-        count(*) filter (where a.rating >= 4) as satisfied,
-        coalesce(sum(a.answer_working_days) filter (where a.answered_at is not null), 0) as answer_days,
-        count(a.answer_working_days) filter (where a.answered_at is not null) as answer_days_n
+    with s1 as (${kept('appeal_report_day')}
+      union all ${kept('appeal_report_change')}
+      union all
+      select a.organization_id, a.registered_on, 0, 0, count(*), 0, 0, 0, 0, 0,
+        count(*) filter (where a.answered_at is null and a.deemed_refusal_at is null), 0, 0, 0, 0, 0
       from appeal a
-      where ${cohortWhere(c)}
+      where ${cohortWhere(c)} and a.state in (${work}) and a.due_at < ${c.now}
       group by 1, 2
     ), s2 as (
       select s1.*, date_trunc(${interval}, s1.day::timestamp)::date as bucket from s1
@@ -103,7 +107,15 @@ export function summaryQuery(c: Cohort, interval: Interval): RawBuilder<SummaryR
       coalesce(sum(rating_sum), 0)::int as "ratingSum", coalesce(sum(satisfied), 0)::int as satisfied, coalesce(sum(answer_days), 0)::float8 as "answerDays",
       coalesce(sum(answer_days_n), 0)::int as "answerDaysCounted"
     from s2
-    group by grouping sets ((org), (bucket), ())`;
+    group by grouping sets ((org), (bucket), ())
+    -- keys whose appeals all left them (reassigned, merged) fold to zeros: not a row of the report
+    having coalesce(sum(received), 0) <> 0 or grouping(org, bucket) = 3`;
+}
+
+/** Folds the rollup's changes into it (migration 0014); returns how many change rows it folded. */
+export async function compactReportChanges(db: Executor): Promise<number> {
+  const r = await sql<{ n: number }>`select appeal_report_compact() as n`.execute(db);
+  return r.rows[0]?.n ?? 0;
 }
 
 export async function summaryRows(db: Executor, c: Cohort, interval: Interval): Promise<SummaryRow[]> {
