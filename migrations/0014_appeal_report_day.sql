@@ -38,7 +38,7 @@ create table appeal_report_day (
   primary key (region_code, registered_on, organization_id)
 );
 
-create table appeal_report_change (like appeal_report_day);
+create table appeal_report_change (like appeal_report_day including defaults);
 create index appeal_report_change_ix on appeal_report_change (region_code, registered_on);
 
 -- The figures of a set of appeal rows, each row counted `s` times (+1 or -1), per key.

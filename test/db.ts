@@ -58,7 +58,8 @@ export async function rollupDrift(pool: pg.Pool): Promise<string[]> {
       having ${FIGURES.map((f) => `sum(${f}) <> 0`).join(' or ')}
     ), fresh as (select * from appeal_report_of_register())
     select concat_ws(' ', region_code, organization_id, registered_on) as key,
-      (row(${FIGURES.map((f) => `k.${f}`).join(', ')}))::text as kept, (row(${FIGURES.map((f) => `f.${f}`).join(', ')}))::text as fresh
+      case when k.received is not null then (row(${FIGURES.map((f) => `k.${f}`).join(', ')}))::text end as kept,
+      case when f.received is not null then (row(${FIGURES.map((f) => `f.${f}`).join(', ')}))::text end as fresh
     from kept k full join fresh f using (region_code, organization_id, registered_on)
     where row(${FIGURES.map((f) => `k.${f}`).join(', ')}) is distinct from row(${FIGURES.map((f) => `f.${f}`).join(', ')})
     order by 1 limit 20`);
