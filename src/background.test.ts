@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../test/db.ts';
-import { IDEMPOTENCY_PURGE_JOB, purgeExpiredIdempotencyKeys, startBackground } from './background.ts';
+import { IDEMPOTENCY_PURGE_JOB, purgeExpiredIdempotencyKeys, REPORTS_COMPACT_JOB, startBackground } from './background.ts';
 import { loadConfig } from './config.ts';
 import { fixedClock } from './platform/clock.ts';
 import { withIdempotency } from './platform/http/idempotency.ts';
@@ -8,7 +8,8 @@ import type { Jobs } from './platform/jobs/jobs.ts';
 
 /**
  * The background side on a real database: the idempotency-key purge is scheduled with pg-boss
- * and, run by its worker, deletes the keys past their 24 h and keeps the live ones.
+ * and, run by its worker, deletes the keys past their 24 h and keeps the live ones; the reports'
+ * rollup fold runs every minute and, run by its worker, folds the change rows.
  */
 
 let t: TestDb;
@@ -55,4 +56,24 @@ describe('idempotency-key purge', () => {
     expect(await keys()).toEqual(['live-1', 'live-2']);
     expect(await purgeExpiredIdempotencyKeys(t.db, NOW, 2)).toBe(0);
   });
+});
+
+describe('reports rollup fold', () => {
+  it('is scheduled every minute and, run by the worker, folds the change rows into the daily rollup', async () => {
+    // Two changes of one key (an appeal counted, then moved away): they fold to a zero row.
+    const key = `'350000000', '10000000-0000-4000-8000-000000000009', '2026-03-02'`;
+    await t.pool.query(`insert into appeal_report_change (region_code, organization_id, registered_on, received, answered, rating_sum)
+      values (${key}, 1, 1, 4), (${key}, -1, -1, -4)`);
+    const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', DATABASE_URL: t.url });
+    jobs ??= await startBackground({ databaseUrl: t.url, db: t.db, clock: fixedClock(NOW), log: () => {}, config });
+    const schedule = await t.pool.query<{ cron: string }>(`select cron from pgboss.schedule where name = $1`, [REPORTS_COMPACT_JOB.name]);
+    expect(schedule.rows).toEqual([{ cron: '* * * * *' }]);
+    await jobs.send(REPORTS_COMPACT_JOB, {});
+    const changes = async () => Number((await t.pool.query<{ n: string }>('select count(*) as n from appeal_report_change')).rows[0]!.n);
+    const end = Date.now() + 20_000;
+    while ((await changes()) > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    expect(await changes()).toBe(0);
+    const day = await t.pool.query(`select received, answered, rating_sum from appeal_report_day where (region_code, organization_id, registered_on) = (${key})`);
+    expect(day.rows).toEqual([{ received: 0, answered: 0, rating_sum: 0 }]);
+  }, 40_000);
 });
