@@ -5,8 +5,9 @@ import type { Interval } from './reports.period.ts';
 
 /**
  * SQL of the reports. Every query reads the cohort of one region and period — the appeals
- * registered (receipt day, APPC art. 64) from `from` to `to` — through `appeal_report_ix`
- * (region_code, registered_on) INCLUDE (…): an index-only range scan, the wide rows never read.
+ * registered (receipt day, APPC art. 64) from `from` to `to`: the summary from the daily rollup
+ * of migration 0014 (see `summaryQuery`), the others through `appeal_report_ix` (region_code,
+ * registered_on) INCLUDE (…): an index-only range scan, the wide rows never read.
  * Merged duplicates are left out everywhere (they follow their original's answer).
  *
  * Raw SQL without the CamelCasePlugin: the aliases are written as the TypeScript names.
