@@ -152,22 +152,22 @@ export interface AppealRegion {
 }
 
 export interface AppealReportChange {
-  answerDays: number;
-  answerDaysN: number;
-  answered: number;
-  closed: number;
-  deemed: number;
-  escalated: number;
-  onTime: number;
+  answerDays: Generated<number>;
+  answerDaysN: Generated<number>;
+  answered: Generated<number>;
+  closed: Generated<number>;
+  deemed: Generated<number>;
+  escalated: Generated<number>;
+  onTime: Generated<number>;
   organizationId: string;
-  rated: number;
-  ratingSum: number;
-  received: number;
+  rated: Generated<number>;
+  ratingSum: Generated<number>;
+  received: Generated<number>;
   regionCode: string;
   registeredOn: string;
-  reopened: number;
-  satisfied: number;
-  unansweredDeemed: number;
+  reopened: Generated<number>;
+  satisfied: Generated<number>;
+  unansweredDeemed: Generated<number>;
 }
 
 export interface AppealReportDay {
