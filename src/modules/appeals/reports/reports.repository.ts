@@ -57,14 +57,15 @@ export interface SummaryRow extends Counts {
 const work = sql.join(WORK_STATES.map((s) => sql.lit(s)));
 const overdueSql = (now: Date) => sql<boolean>`(a.state in (${work}) and a.due_at < ${now})`;
 
-function cohortWhere(c: Cohort): RawBuilder<boolean> {
-  const orgs = c.organizationIds === null ? sql`` : sql` and a.organization_id = any (${c.organizationIds}::uuid[])`;
-  return sql<boolean>`a.region_code = ${c.regionCode} and a.registered_on between ${c.from}::date and ${c.to}::date and a.state <> 'merged'${orgs}`;
+/** The region, the receipt days of the period and the organizations, on the rows of `alias` (the register or the rollup). */
+function periodWhere(c: Cohort, alias: 'a' | 'r'): RawBuilder<boolean> {
+  const t = sql.raw(alias);
+  const orgs = c.organizationIds === null ? sql`` : sql` and ${t}.organization_id = any (${c.organizationIds}::uuid[])`;
+  return sql<boolean>`${t}.region_code = ${c.regionCode} and ${t}.registered_on between ${c.from}::date and ${c.to}::date${orgs}`;
 }
 
-function rollupWhere(c: Cohort): RawBuilder<boolean> {
-  const orgs = c.organizationIds === null ? sql`` : sql` and r.organization_id = any (${c.organizationIds}::uuid[])`;
-  return sql<boolean>`r.region_code = ${c.regionCode} and r.registered_on between ${c.from}::date and ${c.to}::date${orgs}`;
+function cohortWhere(c: Cohort): RawBuilder<boolean> {
+  return sql<boolean>`${periodWhere(c, 'a')} and a.state <> 'merged'`;
 }
 
 /**
@@ -88,7 +89,7 @@ export function summaryQuery(c: Cohort, interval: Interval): RawBuilder<SummaryR
         r.escalated, r.reopened, r.deemed, r.answered, r.on_time, r.unanswered_deemed as past_term,
         r.rated, r.rating_sum, r.satisfied, r.answer_days, r.answer_days_n
       from ${sql.table(table)} r
-      where ${rollupWhere(c)}`;
+      where ${periodWhere(c, 'r')}`;
   return sql<SummaryRow & { g: number }>`
     with s1 as (${kept('appeal_report_day')}
       union all ${kept('appeal_report_change')}
@@ -96,7 +97,7 @@ export function summaryQuery(c: Cohort, interval: Interval): RawBuilder<SummaryR
       select a.organization_id, a.registered_on, 0, 0, count(*), 0, 0, 0, 0, 0,
         count(*) filter (where a.answered_at is null and a.deemed_refusal_at is null), 0, 0, 0, 0, 0
       from appeal a
-      where ${cohortWhere(c)} and a.state in (${work}) and a.due_at < ${c.now}
+      where ${cohortWhere(c)} and ${overdueSql(c.now)}
       group by 1, 2
     ), s2 as (
       select s1.*, date_trunc(${interval}, s1.day::timestamp)::date as bucket from s1

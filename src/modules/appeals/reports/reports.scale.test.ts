@@ -22,6 +22,7 @@ let t: TestDb;
 interface PlanNode {
   'Node Type': string;
   'Index Name'?: string;
+  'Relation Name'?: string;
   'Heap Fetches'?: number;
   'Shared Hit Blocks': number;
   'Shared Read Blocks': number;
@@ -135,11 +136,10 @@ describe(`reports over ${N} appeals`, () => {
       const check = async (state: string) => {
         await explain(q); // warm
         const { plan, ms } = await explain(q);
-        const scans = nodes(plan).filter((n) => n['Index Name'] !== undefined || n['Node Type'].includes('Scan'));
-        // The register is read only through the partial index of the appeals in work, by due instant.
-        expect(scans.filter((n) => n['Index Name'] === 'appeal_report_ix' || n['Node Type'] === 'Seq Scan')).toEqual([]);
-        const overdue = scans.find((n) => n['Index Name'] === 'appeal_overdue_ix');
-        expect(overdue?.['Node Type']).toBe('Index Only Scan');
+        // The register is read only through the partial index of the appeals in work, by due
+        // instant (the rollup's tables may be scanned whole: the change table is short).
+        const register = nodes(plan).filter((n) => n['Relation Name'] === 'appeal');
+        expect(register.map((n) => [n['Node Type'], n['Index Name']])).toEqual([['Index Only Scan', 'appeal_overdue_ix']]);
         const rows = await repo.summaryRows(t.db, cohort, interval as 'day' | 'week');
         const total = rows.find((r) => r.set === 'total')!;
         const orgSum = rows.filter((r) => r.set === 'organization').reduce((s, r) => s + r.received, 0);
