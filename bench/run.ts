@@ -304,14 +304,22 @@ export async function main(argv: string[]): Promise<number> {
         const s = { baseUrl: server.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup };
         // Queries the server sent and transactions PostgreSQL committed (all sessions, background
         // jobs included), per operation of the measured run.
-        const counters = async () => ({
-          queries: ((await client.request<{ queries: number }>('GET', '/__bench/queries')).body).queries,
-          commits: Number((await c.query<{ n: string }>('select xact_commit as n from pg_stat_database where datname = current_database()')).rows[0]!.n),
-        });
+        // Notice deliveries (the pg-boss worker's, in the same server): finished and still waiting,
+        // so that a write scenario's figure says whether the notices it caused kept up with it.
+        const counters = async () => {
+          const d = (await c.query<{ done: number; waiting: number }>(`select count(*) filter (where status in ('delivered', 'failed', 'skipped'))::int as done,
+              count(*) filter (where status in ('pending', 'retrying'))::int as waiting from notice_delivery`)).rows[0]!;
+          return {
+            queries: ((await client.request<{ queries: number }>('GET', '/__bench/queries')).body).queries,
+            commits: Number((await c.query<{ n: string }>('select xact_commit as n from pg_stat_database where datname = current_database()')).rows[0]!.n),
+            deliveries: d.done,
+            waiting: d.waiting,
+          };
+        };
         if (opts.trace) await traceScenarios(client, http, fixtures, opts.out);
         for (const name of http) {
           if (name !== 'lifecycle') await probe(client, name as HttpScenario, fixtures);
-          let before = { queries: 0, commits: 0 };
+          let before = { queries: 0, commits: 0, deliveries: 0, waiting: 0 };
           let load1 = 0;
           const measured = async () => {
             if (opts.pgStats) await c.query('select pg_stat_statements_reset()');
@@ -330,9 +338,11 @@ export async function main(argv: string[]): Promise<number> {
           // pg_stat_database is updated when a backend reports its statistics (at most every second or so).
           r.queries_per_op = r.count ? r2((after.queries - before.queries) / (r.count + r.errors)) : null;
           r.commits_per_op = r.count ? r2((after.commits - before.commits) / (r.count + r.errors)) : null;
+          r.deliveries_per_s = r2((after.deliveries - before.deliveries) / s.duration);
+          r.deliveries_waiting = after.waiting;
           results[name] = r;
           if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out);
-          log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op${r.first_error ? `  (first: ${r.first_error})` : ''}`);
+          log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op  deliveries ${r.deliveries_per_s} /s (${r.deliveries_waiting} waiting)${r.first_error ? `  (first: ${r.first_error})` : ''}`);
         }
       } finally {
         client.close();

@@ -92,11 +92,12 @@ describe('statements per operation', () => {
     expect(audit.map((r) => r.action)).toEqual(['workflow.started', 'workflow.action', 'appeal.registered']);
     const notices = await db.selectFrom('notice').select(['id', 'template']).where('aboutId', '=', slip.appealId).execute();
     expect(notices.map((x) => x.template)).toEqual(['appeals:notice.slip_issued']);
-    // A delivery job per channel (inserted together).
-    const channels = await db.selectFrom('noticeDelivery').select('channel').where('noticeId', '=', notices[0]!.id).execute();
+    // In the applicant's inbox with the commit; a delivery job per channel that leaves the machine (inserted together).
+    const channels = await db.selectFrom('noticeDelivery').select(['channel', 'status']).where('noticeId', '=', notices[0]!.id).orderBy('channel').execute();
+    expect(channels).toEqual([{ channel: 'email', status: 'pending' }, { channel: 'inbox', status: 'delivered' }, { channel: 'sms', status: 'pending' }]);
+    expect(await db.selectFrom('inboxMessage').select('noticeId').where('noticeId', '=', notices[0]!.id).execute()).toHaveLength(1);
     const jobs = await sql<{ channel: string }>`select data->>'channel' as channel from pgboss.job where data->>'noticeId' = ${notices[0]!.id}`.execute(db);
-    expect(jobs.rows.map((j) => j.channel).sort()).toEqual(channels.map((c) => c.channel).sort());
-    expect(jobs.rows.length).toBe(3);
+    expect(jobs.rows.map((j) => j.channel).sort()).toEqual(['email', 'sms']);
     const key = await db.selectFrom('idempotencyKey').select('statusCode').where('key', '=', 'cost-1').executeTakeFirstOrThrow();
     expect(key.statusCode).toBe(201);
   });
@@ -104,7 +105,7 @@ describe('statements per operation', () => {
   it('each lifecycle step takes at most: accept 9, answer 17, confirm 11 statements (20, 30, 19 before issue 6), and answers with what it stored', async () => {
     // Each with the sign-in of the request; the answer (the appeal's state, owner and case version)
     // comes back from the step's own last write, not from a read after the commit. The answer writes
-    // a notice (three channels here: inbox, SMS, e-mail; their three jobs in one statement); the
+    // a notice (three channels here: inbox, SMS, e-mail; the inbox with it, two jobs in one statement); the
     // confirmation's verdict goes with the appeal's sync, one write of the row.
     const LIMIT = { accept: 9, answer: 17, feedback: 11 };
     await register(2);
@@ -154,7 +155,7 @@ describe('statements per operation', () => {
     // people told (once per sweep each) and the close-on-silence actions (one by one).
     expect(n / result.applied, trace.join('\n')).toBeLessThanOrEqual(2);
     // Everything each step guarantees: its escalation row, its workflow notices, the staff
-    // notices they resolved to, a delivery job per delivery, an audit row.
+    // notices they resolved to (in their inboxes at once), a delivery job per e-mail or SMS, an audit row.
     const now = clock.now();
     const escalations = await db.selectFrom('workflowEscalation').select(['id', 'notify']).where('appliedAt', '=', now).execute();
     expect(escalations.length).toBe(result.applied);
@@ -165,10 +166,14 @@ describe('statements per operation', () => {
     const staffNotices = await db.selectFrom('notice').select('id').where('createdAt', '=', now).where('dedupeKey', 'like', '%:wf:%').execute();
     expect(staffNotices.length).toBeGreaterThan(0);
     const ids = (await db.selectFrom('notice').select('id').where('createdAt', '=', now).execute()).map((x) => x.id);
-    const deliveries = await db.selectFrom('noticeDelivery').select(['noticeId', 'channel']).where('noticeId', 'in', ids).execute();
+    const deliveries = await db.selectFrom('noticeDelivery').select(['noticeId', 'channel', 'status']).where('noticeId', 'in', ids).execute();
+    const inboxed = deliveries.filter((d) => d.channel === 'inbox');
+    expect(inboxed.length).toBeGreaterThan(0);
+    expect(inboxed.every((d) => d.status === 'delivered')).toBe(true);
+    expect((await db.selectFrom('inboxMessage').select('noticeId').where('noticeId', 'in', ids).execute()).map((m) => m.noticeId).sort()).toEqual(inboxed.map((d) => d.noticeId).sort());
     const jobs = await sql<{ noticeId: string; channel: string }>`select data->>'noticeId' as "noticeId", data->>'channel' as channel from pgboss.job where data->>'noticeId' = any(${ids}::text[])`.execute(db);
     const key = (x: { noticeId: string; channel: string }) => `${x.noticeId}:${x.channel}`;
-    expect(jobs.rows.map(key).sort()).toEqual(deliveries.map(key).sort());
+    expect(jobs.rows.map(key).sort()).toEqual(deliveries.filter((d) => d.channel !== 'inbox').map(key).sort());
     // Twice = once.
     const again = await runSweep(db, clock, { hooks: appealHooks() });
     expect([again.due, again.applied, again.notices]).toEqual([0, 0, 0]);

@@ -9,6 +9,7 @@ import { defineJob, enqueue, enqueueMany, ensureQueues, startJobs, type Jobs } f
 const ping = defineJob<{ caseId: string }>('test.ping');
 const later = defineJob<{ n: number }>('test.later', { retryLimit: 0 });
 const tick = defineJob<{ from: string }>('test.tick', { policy: 'stately' });
+const bulk = defineJob<{ n: number }>('test.bulk', { retryLimit: 1, retryDelay: 1 });
 
 let t: TestDb;
 beforeAll(async () => {
@@ -95,7 +96,7 @@ describe('enqueueMany', () => {
 describe('startJobs', () => {
   let jobs: Jobs;
   beforeAll(async () => {
-    jobs = await startJobs({ databaseUrl: t.url, jobs: [ping, later, tick], supervise: false, pollingIntervalSeconds: 0.5 });
+    jobs = await startJobs({ databaseUrl: t.url, jobs: [ping, later, tick, bulk], supervise: false, pollingIntervalSeconds: 0.5 });
   });
   afterAll(async () => {
     await jobs?.stop({ timeoutMs: 2000 });
@@ -112,6 +113,39 @@ describe('startJobs', () => {
     await t.db.transaction().execute((trx) => enqueue(trx, ping, { caseId: 'c-2' }));
     await done;
     expect(seen).toContain('c-2');
+  });
+
+  it('takes a batch at once, and a job that throws in it is retried alone', async () => {
+    await t.db.transaction().execute((trx) => enqueueMany(trx, bulk, Array.from({ length: 40 }, (_, n) => ({ n }))));
+    const runs = new Map<number, number>();
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const all = new Promise<void>((resolve) => {
+      void jobs.work(bulk, async ({ n }) => {
+        runs.set(n, (runs.get(n) ?? 0) + 1);
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        if (runs.size === 40 && runs.get(7) === 2) setTimeout(resolve, 300);
+        if (n === 7 && runs.get(7) === 1) throw new Error('job 7 fails once');
+      }, { batchSize: 50, concurrency: 4 });
+    });
+    await all;
+    expect(mostInFlight).toBe(4);
+    // One fetch took all of them (pg-boss stamps a fetched batch with one started_on); with one
+    // job per fetch these 40 took 20 s of polling.
+    const fetches = await sql<{ n: number }>`
+      select count(distinct started_on)::int as n from pgboss.job where name = 'test.bulk' and (data->>'n')::int <> 7`.execute(t.db);
+    expect(fetches.rows[0]!.n).toBe(1);
+    // Job 7 alone ran twice; the others once, and none of them went to retry.
+    expect([...runs].filter(([, k]) => k !== 1)).toEqual([[7, 2]]);
+    const states = await sql<{ state: string; n: number; retryCount: number }>`
+      select state, (data->>'n')::int as n, retry_count as "retryCount" from pgboss.job where name = 'test.bulk'`.execute(t.db);
+    expect(states.rows.filter((r) => r.retryCount > 0).map((r) => r.n)).toEqual([7]);
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await sql<{ state: string; count: number }>`select state, count(*)::int as count from pgboss.job where name = 'test.bulk' group by state`.execute(t.db);
+    expect(after.rows).toEqual([{ state: 'completed', count: 40 }]);
   });
 
   it('registers cron schedules and refuses unregistered jobs', async () => {

@@ -209,6 +209,8 @@ async function insertCounted(trx: Executor, jobs: PgBoss.JobInsert[]): Promise<n
 
 export type JobHandler<Data> = (data: Data, job: { id: string; name: string }) => Promise<void>;
 
+export type BatchHandler<Data> = (jobs: { id: string; data: Data }[]) => Promise<{ id: string; error: string }[]>;
+
 export interface Schedule<Data extends object = object> {
   job: JobDefinition<Data>;
   /** Five-field cron, e.g. '* * * * *' (every minute). */
@@ -221,14 +223,31 @@ export interface Schedule<Data extends object = object> {
 export interface Jobs {
   /** The pg-boss instance, for what this wrapper does not cover (monitoring, fetch). */
   readonly boss: PgBoss;
-  /** Runs `handler` for each job of the queue; a throw fails the job (pg-boss retries per queue options). */
-  work<J extends JobDefinition>(job: J, handler: JobHandler<JobData<J>>, options?: { batchSize?: number; pollingIntervalSeconds?: number }): Promise<string>;
+  /** Runs `handler` for each job of the queue; a throw fails that job alone (pg-boss retries per queue options). */
+  work<J extends JobDefinition>(job: J, handler: JobHandler<JobData<J>>, options?: WorkOptions): Promise<string>;
+  /**
+   * Runs `handler` once per fetched batch (set-wise work); it returns the jobs that failed, which
+   * pg-boss retries alone; a throw fails the whole batch.
+   */
+  workBatch<J extends JobDefinition>(job: J, handler: BatchHandler<JobData<J>>, options: Omit<WorkOptions, 'concurrency'> & { batchSize: number }): Promise<string>;
   /** Registers (or replaces) a cron schedule; pg-boss sends the job once per tick across all processes. */
   schedule<Data extends object>(schedule: Schedule<Data>): Promise<void>;
   unschedule(job: JobDefinition): Promise<void>;
   /** Sends outside any business transaction (prefer `enqueue(trx, …)` when there is one). */
   send<J extends JobDefinition>(job: J, data: JobData<J>, options?: EnqueueOptions): Promise<string | undefined>;
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+}
+
+export interface WorkOptions {
+  /**
+   * Jobs fetched at once (default 1). pg-boss 10 fetches a batch, runs it, then waits out the rest
+   * of the polling interval: one loop delivers at most `batchSize` jobs per interval, so a queue
+   * that fills faster than one job per interval (notice deliveries) needs a batch.
+   */
+  batchSize?: number;
+  pollingIntervalSeconds?: number;
+  /** Jobs of a batch running at once (default 1; at most `batchSize`). */
+  concurrency?: number;
 }
 
 export interface StartJobsOptions {
@@ -268,18 +287,47 @@ export async function startJobs(opts: StartJobsOptions): Promise<Jobs> {
   const check = (job: JobDefinition) => {
     if (!known.has(job.name)) throw new Error(`job ${job.name} is not registered with startJobs({ jobs })`);
   };
+  const workBatch: Jobs['workBatch'] = async (job, handler, options) => {
+    check(job);
+    return boss.work<JobData<typeof job>>(
+      job.name,
+      { batchSize: options.batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? opts.pollingIntervalSeconds ?? 2 },
+      async (batch) => {
+        const failed = await handler(batch.map((j) => ({ id: j.id, data: j.data })));
+        // pg-boss completes or fails a batch as a whole: the jobs that failed are failed by id
+        // (retried per their queue's options) before it completes the batch, which touches only
+        // the jobs still active.
+        for (const f of failed) await boss.fail(job.name, f.id, { message: f.error });
+      },
+    );
+  };
   return {
     boss,
     async work(job, handler, options = {}) {
-      check(job);
-      return boss.work<JobData<typeof job>>(
-        job.name,
-        { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? opts.pollingIntervalSeconds ?? 2 },
-        async (batch) => {
-          for (const j of batch) await handler(j.data, { id: j.id, name: j.name });
-        },
-      );
+      const concurrency = Math.max(1, Math.min(options.batchSize ?? 1, options.concurrency ?? 1));
+      // Each job of a batch settles on its own; a batch of one fails by its throw, as pg-boss does.
+      return workBatch(job, async (batch) => {
+        if (batch.length === 1) {
+          await handler(batch[0]!.data, { id: batch[0]!.id, name: job.name });
+          return [];
+        }
+        let next = 0;
+        const failed: { id: string; error: string }[] = [];
+        const lane = async () => {
+          while (next < batch.length) {
+            const j = batch[next++]!;
+            try {
+              await handler(j.data, { id: j.id, name: job.name });
+            } catch (err) {
+              failed.push({ id: j.id, error: err instanceof Error ? err.message : String(err) });
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: concurrency }, lane));
+        return failed;
+      }, { ...options, batchSize: options.batchSize ?? 1 });
     },
+    workBatch,
     async schedule(s) {
       check(s.job);
       await boss.schedule(s.job.name, s.cron, (s.data ?? {}) as object, { tz: s.tz ?? 'Asia/Almaty' });

@@ -1,9 +1,10 @@
+import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Executor } from '../db/database.ts';
 import type { Lang } from '../i18n/i18n.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import { pickAdapter, scrubContacts, type Contact, type DeliverableNotice, type DeliveryResult, type NoticeAdapter } from './notify.adapters.ts';
-import { NOTICE_DELIVERY_JOB, NOTICE_MAX_ATTEMPTS } from './notify.job.ts';
+import { NOTICE_DELIVERY_JOB, NOTICE_DELIVERY_WORK, NOTICE_MAX_ATTEMPTS, NOTICE_SEND_CONCURRENCY } from './notify.job.ts';
 import type { Channel } from './notify.ts';
 
 /**
@@ -46,122 +47,132 @@ async function contactFor(deps: DeliveryDeps, row: { channel: string; accountId:
 }
 
 /**
- * One attempt at one (notice, channel). The network call happens outside any transaction;
- * the attempt and the delivery's new state are then recorded together. Safe to run twice:
- * a final delivery is not attempted again, and the inbox keeps one row per notice.
+ * One attempt at one (notice, channel): `deliverNotices` for one key.
  */
 export async function deliverNotice(deps: DeliveryDeps, key: DeliveryKey): Promise<DeliveryOutcome> {
+  return (await deliverNotices(deps, [key]))[0]!;
+}
+
+
+type Attempted = { key: DeliveryKey; result: DeliveryResult; adapter: string; isFallback: boolean; picked: boolean };
+
+/**
+ * One attempt at each (notice, channel) of `keys`, set-wise: the deliveries read in one
+ * statement, the adapters called (`NOTICE_SEND_CONCURRENCY` at once), then every attempt and the deliveries' new
+ * states recorded in one transaction of three statements. The network calls happen outside any
+ * transaction. Safe to run twice: a final delivery is not attempted again, and the inbox keeps one
+ * row per notice. Outcomes in the order of `keys`.
+ */
+export async function deliverNotices(deps: DeliveryDeps, keys: readonly DeliveryKey[]): Promise<DeliveryOutcome[]> {
   const { db, clock } = deps;
-  const row = await db
+  const k = (x: { regionCode: string; noticeId: string; channel: string }) => `${x.regionCode}|${x.noticeId}|${x.channel}`;
+  const keyMatch = (alias: string) => sql<boolean>`(${sql.ref(`${alias}.region_code`)}, ${sql.ref(`${alias}.notice_id`)}, ${sql.ref(`${alias}.channel`)}) in (
+    select * from unnest(${keys.map((x) => x.regionCode)}::text[], ${keys.map((x) => x.noticeId)}::uuid[], ${keys.map((x) => x.channel)}::text[]))`;
+  const rows = keys.length === 0 ? [] : await db
     .selectFrom('noticeDelivery as d')
     .innerJoin('notice as n', (j) => j.onRef('n.regionCode', '=', 'd.regionCode').onRef('n.id', '=', 'd.noticeId'))
     .select([
       'd.status', 'd.channel', 'n.id', 'n.regionCode', 'n.accountId', 'n.email', 'n.phone', 'n.lang', 'n.template',
       'n.title', 'n.body', 'n.aboutType', 'n.aboutId', 'n.createdAt',
     ])
-    .where('d.regionCode', '=', key.regionCode)
-    .where('d.noticeId', '=', key.noticeId)
-    .where('d.channel', '=', key.channel)
-    .executeTakeFirst();
-  if (!row) return { status: 'missing' };
-  if (FINAL.has(row.status)) return { status: 'done_before' };
+    .where(keyMatch('d'))
+    .execute();
+  const found = new Map(rows.map((r) => [k({ regionCode: r.regionCode, noticeId: r.id, channel: r.channel }), r]));
 
-  const notice: DeliverableNotice = {
-    id: row.id,
-    regionCode: row.regionCode,
-    channel: key.channel,
-    accountId: row.accountId,
-    lang: row.lang as Lang,
-    template: row.template,
-    title: row.title,
-    body: row.body,
-    about: row.aboutType && row.aboutId ? { type: row.aboutType, id: row.aboutId } : null,
-    createdAt: new Date(row.createdAt),
-  };
-  const picked = pickAdapter(deps.adapters, key.channel);
-  let result: DeliveryResult;
-  let contact: Contact = {};
-  if (!picked) {
-    result = { ok: false, error: `no adapter is switched on for channel ${key.channel} (NOTIFY_CHANNELS)`, retryable: false };
-  } else {
-    try {
-      contact = await contactFor(deps, row);
-      const missing = (key.channel === 'email' && !contact.email) || (key.channel === 'sms' && !contact.phone);
-      // Checked whichever adapter runs, so that the embedded log stand-in shows the same failures production would.
-      result = missing
-        ? { ok: false, error: `the recipient has no ${key.channel === 'email' ? 'e-mail address' : 'phone number'}`, retryable: false }
-        : await picked.adapter.deliver(notice, contact);
-    } catch (e) {
-      result = { ok: false, error: (e as Error).message || String(e), retryable: true };
+  // The adapters, outside any transaction.
+  const todo = [...new Map(keys.filter((key) => found.has(k(key)) && !FINAL.has(found.get(k(key))!.status)).map((key) => [k(key), key])).values()];
+  const attempted: Attempted[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < todo.length) {
+      const key = todo[next++]!;
+      const row = found.get(k(key))!;
+      const notice: DeliverableNotice = {
+        id: row.id, regionCode: row.regionCode, channel: key.channel, accountId: row.accountId, lang: row.lang as Lang, template: row.template,
+        title: row.title, body: row.body, about: row.aboutType && row.aboutId ? { type: row.aboutType, id: row.aboutId } : null, createdAt: new Date(row.createdAt),
+      };
+      const picked = pickAdapter(deps.adapters, key.channel);
+      let result: DeliveryResult;
+      if (!picked) {
+        result = { ok: false, error: `no adapter is switched on for channel ${key.channel} (NOTIFY_CHANNELS)`, retryable: false };
+      } else {
+        try {
+          const contact = await contactFor(deps, row);
+          const missing = (key.channel === 'email' && !contact.email) || (key.channel === 'sms' && !contact.phone);
+          // Checked whichever adapter runs, so that the embedded log stand-in shows the same failures production would.
+          result = missing
+            ? { ok: false, error: `the recipient has no ${key.channel === 'email' ? 'e-mail address' : 'phone number'}`, retryable: false }
+            : await picked.adapter.deliver(notice, contact);
+        } catch (e) {
+          result = { ok: false, error: (e as Error).message || String(e), retryable: true };
+        }
+      }
+      attempted.push({ key, result, adapter: picked?.adapter.name ?? 'none', isFallback: picked?.isFallback ?? false, picked: !!picked });
     }
-  }
-  const adapter = picked?.adapter.name ?? 'none';
-  const isFallback = picked?.isFallback ?? false;
-  const error = result.ok ? null : scrubContacts(result.error).slice(0, 1000);
+  };
+  await Promise.all(Array.from({ length: Math.min(NOTICE_SEND_CONCURRENCY, todo.length) }, lane));
+
   const now = clock.now();
   const maxAttempts = deps.maxAttempts ?? NOTICE_MAX_ATTEMPTS;
-
-  return db.transaction().execute(async (trx) => {
-    const current = await trx
-      .selectFrom('noticeDelivery')
-      .select(['status', 'attempts'])
-      .where('regionCode', '=', key.regionCode)
-      .where('noticeId', '=', key.noticeId)
-      .where('channel', '=', key.channel)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const attempt = current.attempts + 1;
-    await trx
-      .insertInto('noticeAttempt')
-      .values({
-        regionCode: key.regionCode,
-        noticeId: key.noticeId,
-        channel: key.channel,
-        attemptNo: attempt,
-        at: now,
-        adapter,
-        isOk: result.ok,
-        isRetryable: !result.ok && result.retryable,
-        error,
-        providerId: result.ok ? (result.providerId ?? null) : null,
-      })
-      .execute();
-    const status =
-      current.status === 'delivered' ? 'delivered' // a concurrent run got there first: never downgrade
-      : result.ok ? 'delivered'
-      : !picked ? 'skipped'
-      : result.retryable && attempt < maxAttempts ? 'retrying'
-      : 'failed';
-    await trx
-      .updateTable('noticeDelivery')
-      .set({
-        status,
-        attempts: attempt,
-        adapter,
-        isFallback,
-        lastError: error,
-        updatedAt: now,
-        ...(result.ok ? { providerId: result.providerId ?? null, deliveredAt: now } : {}),
-      })
-      .where('regionCode', '=', key.regionCode)
-      .where('noticeId', '=', key.noticeId)
-      .where('channel', '=', key.channel)
-      .execute();
-    return { status, attempt, adapter, isFallback, ...(error ? { error } : {}) } as DeliveryOutcome;
-  });
+  const outcomes = new Map<string, DeliveryOutcome>();
+  if (attempted.length) {
+    await db.transaction().execute(async (trx) => {
+      const current = new Map((await trx
+        .selectFrom('noticeDelivery as d')
+        .select(['d.regionCode', 'd.noticeId', 'd.channel', 'd.status', 'd.attempts'])
+        .where(keyMatch('d'))
+        .forUpdate()
+        .execute()).map((c) => [k(c), c]));
+      const done = attempted.filter((a) => current.has(k(a.key))).map((a) => {
+        const c = current.get(k(a.key))!;
+        const attempt = c.attempts + 1;
+        const error = a.result.ok ? null : scrubContacts(a.result.error).slice(0, 1000);
+        const status =
+          c.status === 'delivered' ? 'delivered' // a concurrent run got there first: never downgrade
+          : a.result.ok ? 'delivered'
+          : !a.picked ? 'skipped'
+          : a.result.retryable && attempt < maxAttempts ? 'retrying'
+          : 'failed';
+        const providerId = a.result.ok ? (a.result.providerId ?? null) : null;
+        outcomes.set(k(a.key), { status, attempt, adapter: a.adapter, isFallback: a.isFallback, ...(error ? { error } : {}) } as DeliveryOutcome);
+        return { ...a, attempt, error, status, providerId };
+      });
+      if (done.length === 0) return;
+      const col = <T>(f: (d: (typeof done)[number]) => T) => done.map(f);
+      await sql`insert into notice_attempt (region_code, notice_id, channel, attempt_no, at, adapter, is_ok, is_retryable, error, provider_id)
+        select r, n, c, a, ${now.toISOString()}::timestamptz, ad, ok, rt, e, p
+        from unnest(${col((d) => d.key.regionCode)}::text[], ${col((d) => d.key.noticeId)}::uuid[], ${col((d) => d.key.channel)}::text[],
+                    ${col((d) => d.attempt)}::int[], ${col((d) => d.adapter)}::text[], ${col((d) => d.result.ok)}::bool[],
+                    ${col((d) => !d.result.ok && d.result.retryable)}::bool[], ${col((d) => d.error)}::text[], ${col((d) => d.providerId)}::text[])
+          as v(r, n, c, a, ad, ok, rt, e, p)`.execute(trx);
+      await sql`update notice_delivery as d
+        set status = v.status, attempts = v.attempt, adapter = v.adapter, is_fallback = v.fallback, last_error = v.error, updated_at = ${now.toISOString()}::timestamptz,
+          provider_id = case when v.ok then v.provider_id else d.provider_id end,
+          delivered_at = case when v.ok then ${now.toISOString()}::timestamptz else d.delivered_at end
+        from unnest(${col((d) => d.key.regionCode)}::text[], ${col((d) => d.key.noticeId)}::uuid[], ${col((d) => d.key.channel)}::text[],
+                    ${col((d) => d.status)}::text[], ${col((d) => d.attempt)}::int[], ${col((d) => d.adapter)}::text[], ${col((d) => d.isFallback)}::bool[],
+                    ${col((d) => d.error)}::text[], ${col((d) => d.result.ok)}::bool[], ${col((d) => d.providerId)}::text[])
+          as v(region_code, notice_id, channel, status, attempt, adapter, fallback, error, ok, provider_id)
+        where d.region_code = v.region_code and d.notice_id = v.notice_id and d.channel = v.channel`.execute(trx);
+    });
+  }
+  return keys.map((key) => outcomes.get(k(key)) ?? (found.has(k(key)) ? { status: 'done_before' } : { status: 'missing' }));
 }
 
-export class RetryLater extends Error {}
-
 /**
- * The pg-boss worker. A retryable failure with attempts left throws, so pg-boss retries the
- * job with backoff; the thrown message names only ids (pg-boss keeps it in its job table).
+ * The pg-boss worker, a batch at a time (`NOTICE_DELIVERY_WORK`, `deliverNotices`). A retryable
+ * failure with attempts left fails its job alone, so pg-boss retries it with backoff; the message
+ * names only ids (pg-boss keeps it in its job table).
  */
 export async function registerNotifyJobs(jobs: Jobs, deps: DeliveryDeps): Promise<void> {
-  await jobs.work(NOTICE_DELIVERY_JOB, async (data) => {
-    const out = await deliverNotice(deps, data);
-    if (out.status === 'retrying') {
-      throw new RetryLater(`notice ${data.noticeId} (${data.channel}): attempt ${out.attempt} failed, will retry`);
-    }
-  });
+  const { loops, ...work } = NOTICE_DELIVERY_WORK;
+  for (let i = 0; i < loops; i++) {
+    await jobs.workBatch(NOTICE_DELIVERY_JOB, async (batch) => {
+      const outcomes = await deliverNotices(deps, batch.map((j) => j.data));
+      return batch.flatMap((j, n) => {
+        const out = outcomes[n]!;
+        return out.status === 'retrying' ? [{ id: j.id, error: `notice ${j.data.noticeId} (${j.data.channel}): attempt ${out.attempt} failed, will retry` }] : [];
+      });
+    }, work);
+  }
 }

@@ -3,7 +3,7 @@ import { createTestDb, type TestDb } from '../../../test/db.ts';
 import { fixedClock } from '../clock.ts';
 import { DomainError } from '../http/errors.ts';
 import { inboxAdapter, logAdapter, maskEmail, maskPhone, scrubContacts, type NoticeAdapter } from './notify.adapters.ts';
-import { deliverNotice, type DeliveryDeps } from './notify.delivery.ts';
+import { deliverNotice, deliverNotices, type DeliveryDeps } from './notify.delivery.ts';
 import { enqueueNotice, enqueueNotices, listInbox, markRead, NoticeError, renderNotice } from './notify.ts';
 import { contactsOf, jobsFor, makeAccount, REGION, testNotice } from './fixtures.test-support.ts';
 
@@ -48,7 +48,7 @@ describe('enqueueNotice (the outbox)', () => {
     expect(await jobsFor(tdb.db, id)).toEqual([]);
   });
 
-  it('commits the notice rendered in the recipient\'s language, a delivery and a job per channel', async () => {
+  it('commits the notice rendered in the recipient\'s language, in the inbox at once, and a delivery and a job per other channel', async () => {
     const id = await enqueue(testNotice(alice, { lang: 'kk', channels: ['inbox', 'sms', 'inbox'], subject: { type: 'appeal', id: 'a-1' } }));
     const n = await tdb.db.selectFrom('notice').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(n).toMatchObject({
@@ -61,10 +61,18 @@ describe('enqueueNotice (the outbox)', () => {
       aboutId: 'a-1',
       params: { name: 'Айгерім' },
     });
-    expect((await deliveries(id)).map((d) => [d.channel, d.status, d.attempts])).toEqual([['inbox', 'pending', 0], ['sms', 'pending', 0]]);
+    // The inbox is this database: delivered with the commit, its attempt on record, no job.
+    expect((await deliveries(id)).map((d) => [d.channel, d.status, d.adapter, d.attempts, d.deliveredAt?.toISOString() ?? null])).toEqual([
+      ['inbox', 'delivered', 'inbox', 1, clock.now().toISOString()],
+      ['sms', 'pending', null, 0, null],
+    ]);
+    expect((await attempts(id)).map((a) => [a.channel, a.attemptNo, a.adapter, a.isOk])).toEqual([['inbox', 1, 'inbox', true]]);
+    expect(await tdb.db.selectFrom('inboxMessage').select(['accountId', 'title', 'aboutType', 'aboutId', 'readAt']).where('noticeId', '=', id).execute()).toEqual([
+      { accountId: alice, title: 'Ortak: тексеру хабарламасы', aboutType: 'appeal', aboutId: 'a-1', readAt: null },
+    ]);
     const jobs = await jobsFor(tdb.db, id);
-    expect(jobs.map((j) => [j.data.channel, j.state])).toEqual([['inbox', 'created'], ['sms', 'created']]);
-    expect(jobs[0]!.data).toEqual({ regionCode: REGION, noticeId: id, channel: 'inbox' });
+    expect(jobs.map((j) => [j.data.channel, j.state])).toEqual([['sms', 'created']]);
+    expect(jobs[0]!.data).toEqual({ regionCode: REGION, noticeId: id, channel: 'sms' });
   });
 
   it('is idempotent by dedupe key: the same key gives the same notice and no second delivery', async () => {
@@ -79,7 +87,7 @@ describe('enqueueNotice (the outbox)', () => {
       const rows = await tdb.db.selectFrom('notice').select('id').where('dedupeKey', '=', key).execute();
       expect(rows).toHaveLength(1);
       expect(await deliveries(rows[0]!.id)).toHaveLength(1);
-      expect(await jobsFor(tdb.db, rows[0]!.id)).toHaveLength(1);
+      expect(await tdb.db.selectFrom('inboxMessage').select('noticeId').where('noticeId', '=', rows[0]!.id).execute()).toHaveLength(1);
     }
     // The key is per region.
     expect(await enqueue({ ...input, regionCode: '710000000' })).not.toBe(first);
@@ -104,8 +112,12 @@ describe('enqueueNotice (the outbox)', () => {
       [alice, 'kk', 'Ortak: тексеру хабарламасы', 'b-3', '2026-03-10T06:00:01.000Z'],
     ]);
     expect((await deliveries(rows[0]!.id)).map((d) => d.channel)).toEqual(['email', 'inbox']);
-    expect((await jobsFor(tdb.db, rows[0]!.id)).map((j) => j.data.channel).sort()).toEqual(['email', 'inbox']);
-    expect((await jobsFor(tdb.db, rows[1]!.id)).map((j) => j.data.channel)).toEqual(['inbox']);
+    expect((await jobsFor(tdb.db, rows[0]!.id)).map((j) => j.data.channel)).toEqual(['email']);
+    expect(await jobsFor(tdb.db, rows[1]!.id)).toEqual([]);
+    expect(await tdb.db.selectFrom('inboxMessage').select(['accountId', 'createdAt']).where('noticeId', 'in', [rows[0]!.id, rows[1]!.id]).orderBy('createdAt').execute()).toEqual([
+      { accountId: bob, createdAt: at },
+      { accountId: alice, createdAt: new Date('2026-03-10T06:00:01Z') },
+    ]);
     // Refused as one by one: nothing of the list is written.
     await expect(tdb.db.transaction().execute((trx) => enqueueNotices(trx, [{ notice: testNotice(alice, { dedupeKey: 'c-1' }), at }, { notice: testNotice(alice, { channels: [] }), at }]))).rejects.toThrow(NoticeError);
     expect(await tdb.db.selectFrom('notice').select('id').where('dedupeKey', '=', 'c-1').execute()).toEqual([]);
@@ -123,14 +135,15 @@ describe('enqueueNotice (the outbox)', () => {
 });
 
 describe('deliverNotice', () => {
-  it('delivers to the inbox once, however many times the job runs', async () => {
+  it('puts a notice in the inbox once, however many times an inbox job runs', async () => {
     const id = await enqueue(testNotice(alice, { lang: 'ru' }));
     const key = { regionCode: REGION, noticeId: id, channel: 'inbox' as const };
-    expect(await deliverNotice(deps, key)).toMatchObject({ status: 'delivered', attempt: 1, adapter: 'inbox', isFallback: false });
+    // Delivered with the producer's commit; a job for it (queued by a version that sent the inbox
+    // through the worker) finds it done.
     expect(await deliverNotice(deps, key)).toEqual({ status: 'done_before' });
-    // Even a run that finds the delivery not yet marked (a crash between the insert and the record) adds no second row.
+    // Even a run that finds the delivery not marked (a crash between the insert and the record) adds no second row.
     await tdb.db.updateTable('noticeDelivery').set({ status: 'pending' }).where('noticeId', '=', id).execute();
-    expect(await deliverNotice(deps, key)).toMatchObject({ status: 'delivered', attempt: 2 });
+    expect(await deliverNotice(deps, key)).toMatchObject({ status: 'delivered', attempt: 2, adapter: 'inbox', isFallback: false });
     const inbox = await tdb.db.selectFrom('inboxMessage').selectAll().where('noticeId', '=', id).execute();
     expect(inbox).toHaveLength(1);
     expect(inbox[0]).toMatchObject({ accountId: alice, title: 'Ortak: проверочное уведомление', readAt: null });
@@ -199,6 +212,39 @@ describe('deliverNotice', () => {
     expect((await deliveries(id))[0]).toMatchObject({ status: 'failed', attempts: 3, lastError: 'gateway busy for +7********01 / a***@example.kz' });
   });
 
+  it('takes a batch set-wise: each key its own outcome, in order, every attempt recorded', async () => {
+    let calls = 0;
+    const gateway: NoticeAdapter = {
+      name: 'sms',
+      channel: 'sms',
+      deliver: async (_n, c) => {
+        calls++;
+        return c.phone === '+77770000003' ? { ok: false, error: 'gateway busy', retryable: true } : { ok: true, providerId: `p-${c.phone}` };
+      },
+    };
+    const d = { ...deps, adapters: [gateway] };
+    const sms = async (phone: string) => enqueue(testNotice(null, { to: { phone }, channels: ['sms'] }));
+    const [ok1, ok2, busy, before] = [await sms('+77770000001'), await sms('+77770000002'), await sms('+77770000003'), await sms('+77770000004')];
+    const key = (noticeId: string) => ({ regionCode: REGION, noticeId, channel: 'sms' as const });
+    expect(await deliverNotice(d, key(before))).toMatchObject({ status: 'delivered', attempt: 1 });
+    const email = await enqueue(testNotice(alice, { channels: ['email'] }));
+    calls = 0;
+    const out = await deliverNotices(d, [key(ok1), key(busy), key(before), key('00000000-0000-4000-8000-000000000000'), { regionCode: REGION, noticeId: email, channel: 'email' }, key(ok2)]);
+    expect(out).toEqual([
+      { status: 'delivered', attempt: 1, adapter: 'sms', isFallback: false },
+      { status: 'retrying', attempt: 1, adapter: 'sms', isFallback: false, error: 'gateway busy' },
+      { status: 'done_before' },
+      { status: 'missing' },
+      { status: 'skipped', attempt: 1, adapter: 'none', isFallback: false, error: 'no adapter is switched on for channel email (NOTIFY_CHANNELS)' },
+      { status: 'delivered', attempt: 1, adapter: 'sms', isFallback: false },
+    ]);
+    expect(calls).toBe(3); // the final one and the missing one are not sent
+    expect((await deliveries(ok2))[0]).toMatchObject({ status: 'delivered', attempts: 1, providerId: 'p-+77770000002' });
+    expect((await deliveries(busy))[0]).toMatchObject({ status: 'retrying', attempts: 1, lastError: 'gateway busy' });
+    expect((await attempts(busy)).map((a) => [a.attemptNo, a.isOk, a.isRetryable])).toEqual([[1, false, true]]);
+    expect(await deliverNotices(d, [])).toEqual([]);
+  });
+
   it('an adapter that throws counts as a retryable failure', async () => {
     const broken: NoticeAdapter = { name: 'smtp', channel: 'email', deliver: async () => { throw new Error('socket hang up'); } };
     const id = await enqueue(testNotice(alice, { channels: ['email'] }));
@@ -216,9 +262,7 @@ describe('the inbox', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       clock.advance(60_000);
-      const id = await enqueue(testNotice(carol, { params: { name: `#${i}` } }));
-      await deliverNotice(deps, { regionCode: REGION, noticeId: id, channel: 'inbox' });
-      ids.push(id);
+      ids.push(await enqueue(testNotice(carol, { params: { name: `#${i}` } })));
     }
     const page = await listInbox(tdb.db, carol, { limit: 2, offset: 0 });
     expect(page).toMatchObject({ total: 3, unread: 3, limit: 2, offset: 0 });

@@ -10,9 +10,10 @@ import { NOTICE_DELIVERY_JOB } from './notify.job.ts';
 /**
  * Notices: a transactional outbox (README.md beside this file).
  *
- * `enqueueNotice` writes the notice, one delivery row per channel and one pg-boss job per
- * delivery inside the producer's transaction: nothing exists unless the change commits, and
- * nothing is sent before it does. The worker (notify.delivery.ts) delivers each at least once.
+ * `enqueueNotice` writes the notice and one delivery row per channel inside the producer's
+ * transaction: nothing exists unless the change commits, and nothing is sent before it does.
+ * The in-app inbox is written there too (it is this database); e-mail and SMS get one pg-boss
+ * job per delivery, which the worker (notify.delivery.ts) delivers at least once.
  */
 
 export const CHANNELS = ['inbox', 'email', 'sms'] as const;
@@ -88,8 +89,9 @@ export async function enqueueNotices(trx: Executor, items: readonly { notice: No
 }
 
 /**
- * Checks and renders `items`, writes them with their delivery rows in one statement (only the
- * notices written get deliveries: a used dedupe key inserts neither) and their jobs in another.
+ * Checks and renders `items`, writes them with their delivery rows, and the inbox messages of
+ * those to an account, in one statement (only the notices written get deliveries: a used dedupe
+ * key inserts nothing), and the jobs of their e-mail and SMS deliveries in another.
  * `ids[i]` is the id given to `items[i]` (an item repeating a key of the list shares its id).
  */
 async function writeNotices(trx: Executor, items: readonly { notice: NoticeInput; at: Date }[]): Promise<{ ids: string[]; written: Set<string> }> {
@@ -112,8 +114,12 @@ async function writeNotices(trx: Executor, items: readonly { notice: NoticeInput
   if (rows.length === 0) return { ids, written: new Set() };
   // Column arrays (`unnest`): fourteen parameters whatever the number of notices (PostgreSQL allows 65,535).
   const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+  // The in-app inbox is this database: a notice lands in its account's inbox with the producer's
+  // commit (delivery row `delivered` by `inbox`, its attempt on record), with no job — `check`
+  // refused an inbox notice without an account. Only the channels that leave the machine
+  // (e-mail, SMS) go through the outbox and its worker.
   // A named statement (platform/db/prepared.ts): one text for any number of notices, and its
-  // planning (two inserts, a lateral unnest) cost more than running it on every intake and action.
+  // planning (several inserts, a lateral unnest) cost more than running it on every intake and action.
   const inserted = await executePrepared(trx, sql<{ regionCode: string; id: string }>`
     with n as (
       insert into notice (region_code, id, account_id, email, phone, lang, template, params, about_type, about_id, title, body, dedupe_key, created_at)
@@ -124,17 +130,31 @@ async function writeNotices(trx: Executor, items: readonly { notice: NoticeInput
                            ${col((r) => r.title)}::text[], ${col((r) => r.body)}::text[], ${col((r) => r.n.dedupeKey ?? null)}::text[],
                            ${col((r) => r.at.toISOString())}::timestamptz[])
       on conflict (region_code, dedupe_key) where dedupe_key is not null do nothing
-      returning region_code, id, created_at
+      returning region_code, id, account_id, title, body, about_type, about_id, created_at
     ),
-    d as (
-      insert into notice_delivery (region_code, notice_id, channel, updated_at)
-      select n.region_code, n.id, ch, n.created_at
+    c as (
+      select n.*, ch, ch = 'inbox' as direct
       from n join unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.channels.join(','))}::text[]) as c(id, chs) on c.id = n.id
       cross join lateral unnest(string_to_array(c.chs, ',')) as ch
+    ),
+    d as (
+      insert into notice_delivery (region_code, notice_id, channel, status, adapter, attempts, delivered_at, updated_at)
+      select region_code, id, ch, case when direct then 'delivered' else 'pending' end, case when direct then 'inbox' end,
+        case when direct then 1 else 0 end, case when direct then created_at end, created_at
+      from c
+      returning region_code, notice_id, channel, status, updated_at
+    ),
+    a as (
+      insert into notice_attempt (region_code, notice_id, channel, attempt_no, at, adapter, is_ok)
+      select region_code, notice_id, channel, 1, updated_at, 'inbox', true from d where status = 'delivered'
+    ),
+    i as (
+      insert into inbox_message (region_code, notice_id, account_id, title, body, about_type, about_id, created_at, delivered_at)
+      select region_code, id, account_id, title, body, about_type, about_id, created_at, created_at from c where direct
     )
     select region_code as "regionCode", id from n`.compile(trx));
   const channelsOf = new Map(rows.map((r) => [r.id, r.channels]));
-  const jobs = inserted.flatMap((r) => channelsOf.get(r.id)!.map((channel) => ({ regionCode: r.regionCode, noticeId: r.id, channel })));
+  const jobs = inserted.flatMap((r) => channelsOf.get(r.id)!.filter((channel) => channel !== 'inbox').map((channel) => ({ regionCode: r.regionCode, noticeId: r.id, channel })));
   if (jobs.length) await enqueueMany(trx, NOTICE_DELIVERY_JOB, jobs);
   return { ids, written: new Set(inserted.map((r) => r.id)) };
 }

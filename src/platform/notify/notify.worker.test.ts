@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/db.ts';
 import { systemClock } from '../clock.ts';
@@ -91,6 +92,23 @@ describe('the delivery worker on pg-boss', () => {
     expect(inbox[0]!.title).toBe('Ortak: тексеру хабарламасы');
     // The jobs end completed: the retry was pg-boss's own.
     await until('jobs to complete', async () => (await jobsFor(tdb.db, id)).every((j) => j.state === 'completed'));
+  }, 40_000);
+
+  it('takes the deliveries waiting in batches: a wave of notices goes out in a few polls, not one job per poll', async () => {
+    const at = new Date();
+    const ids = await tdb.db.transaction().execute(async (trx) => {
+      const out: string[] = [];
+      for (let i = 0; i < 100; i++) out.push(await enqueueNotice(trx, testNotice(null, { to: { phone: `+7777${String(i).padStart(7, '0')}` }, channels: ['sms'] }), at));
+      return out;
+    });
+    await until('the 100 deliveries', async () => {
+      const r = await tdb.db.selectFrom('noticeDelivery').select('status').where('noticeId', 'in', ids).execute();
+      return r.length === 100 && r.every((d) => d.status === 'delivered');
+    });
+    // pg-boss stamps a fetched batch with one started_on: a handful of fetches (batches of 64, two
+    // loops), where one job per fetch every half second took 50 s for these.
+    const { rows } = await sql<{ n: number }>`select count(distinct started_on)::int as n from pgboss.job where data->>'noticeId' = any(${ids}::text[])`.execute(tdb.db);
+    expect(rows[0]!.n).toBeLessThanOrEqual(4);
   }, 40_000);
 
   it('a notice whose transaction rolled back is never delivered', async () => {
