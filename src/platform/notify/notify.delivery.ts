@@ -53,13 +53,12 @@ export async function deliverNotice(deps: DeliveryDeps, key: DeliveryKey): Promi
   return (await deliverNotices(deps, [key]))[0]!;
 }
 
-
 type Attempted = { key: DeliveryKey; result: DeliveryResult; adapter: string; isFallback: boolean; picked: boolean };
 
 /**
  * One attempt at each (notice, channel) of `keys`, set-wise: the deliveries read in one
- * statement, the adapters called (`NOTICE_SEND_CONCURRENCY` at once), then every attempt and the deliveries' new
- * states recorded in one transaction of three statements. The network calls happen outside any
+ * statement, the adapters called (`NOTICE_SEND_CONCURRENCY` at once), then every attempt and
+ * the deliveries' new states recorded in one transaction of three statements. The network calls happen outside any
  * transaction. Safe to run twice: a final delivery is not attempted again, and the inbox keeps one
  * row per notice. Outcomes in the order of `keys`.
  */
@@ -121,6 +120,7 @@ export async function deliverNotices(deps: DeliveryDeps, keys: readonly Delivery
         .selectFrom('noticeDelivery as d')
         .select(['d.regionCode', 'd.noticeId', 'd.channel', 'd.status', 'd.attempts'])
         .where(keyMatch('d'))
+        .orderBy(['d.regionCode', 'd.noticeId', 'd.channel']) // one lock order for every batch
         .forUpdate()
         .execute()).map((c) => [k(c), c]));
       const done = attempted.filter((a) => current.has(k(a.key))).map((a) => {
