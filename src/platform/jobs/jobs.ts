@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { CompiledQuery } from 'kysely';
+import { forEachAtMost } from '../concurrency.ts';
 import type { Executor } from '../db/database.ts';
 import { prepareStatement } from '../db/prepared.ts';
 import { knownRevisions, revisions } from '../db/revision.ts';
@@ -304,26 +305,21 @@ export async function startJobs(opts: StartJobsOptions): Promise<Jobs> {
   return {
     boss,
     async work(job, handler, options = {}) {
-      const concurrency = Math.max(1, Math.min(options.batchSize ?? 1, options.concurrency ?? 1));
+      const concurrency = options.concurrency ?? 1;
       // Each job of a batch settles on its own; a batch of one fails by its throw, as pg-boss does.
       return workBatch(job, async (batch) => {
         if (batch.length === 1) {
           await handler(batch[0]!.data, { id: batch[0]!.id, name: job.name });
           return [];
         }
-        let next = 0;
         const failed: { id: string; error: string }[] = [];
-        const lane = async () => {
-          while (next < batch.length) {
-            const j = batch[next++]!;
-            try {
-              await handler(j.data, { id: j.id, name: job.name });
-            } catch (err) {
-              failed.push({ id: j.id, error: err instanceof Error ? err.message : String(err) });
-            }
+        await forEachAtMost(batch, concurrency, async (j) => {
+          try {
+            await handler(j.data, { id: j.id, name: job.name });
+          } catch (err) {
+            failed.push({ id: j.id, error: err instanceof Error ? err.message : String(err) });
           }
-        };
-        await Promise.all(Array.from({ length: concurrency }, lane));
+        });
         return failed;
       }, { ...options, batchSize: options.batchSize ?? 1 });
     },

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
+import { forEachAtMost } from '../concurrency.ts';
 import type { Executor } from '../db/database.ts';
 import type { Lang } from '../i18n/i18n.ts';
 import type { Jobs } from '../jobs/jobs.ts';
@@ -81,35 +82,30 @@ export async function deliverNotices(deps: DeliveryDeps, keys: readonly Delivery
   // The adapters, outside any transaction.
   const todo = [...new Map(keys.filter((key) => found.has(k(key)) && !FINAL.has(found.get(k(key))!.status)).map((key) => [k(key), key])).values()];
   const attempted: Attempted[] = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < todo.length) {
-      const key = todo[next++]!;
-      const row = found.get(k(key))!;
-      const notice: DeliverableNotice = {
-        id: row.id, regionCode: row.regionCode, channel: key.channel, accountId: row.accountId, lang: row.lang as Lang, template: row.template,
-        title: row.title, body: row.body, about: row.aboutType && row.aboutId ? { type: row.aboutType, id: row.aboutId } : null, createdAt: new Date(row.createdAt),
-      };
-      const picked = pickAdapter(deps.adapters, key.channel);
-      let result: DeliveryResult;
-      if (!picked) {
-        result = { ok: false, error: `no adapter is switched on for channel ${key.channel} (NOTIFY_CHANNELS)`, retryable: false };
-      } else {
-        try {
-          const contact = await contactFor(deps, row);
-          const missing = (key.channel === 'email' && !contact.email) || (key.channel === 'sms' && !contact.phone);
-          // Checked whichever adapter runs, so that the embedded log stand-in shows the same failures production would.
-          result = missing
-            ? { ok: false, error: `the recipient has no ${key.channel === 'email' ? 'e-mail address' : 'phone number'}`, retryable: false }
-            : await picked.adapter.deliver(notice, contact);
-        } catch (e) {
-          result = { ok: false, error: (e as Error).message || String(e), retryable: true };
-        }
+  await forEachAtMost(todo, NOTICE_SEND_CONCURRENCY, async (key) => {
+    const row = found.get(k(key))!;
+    const notice: DeliverableNotice = {
+      id: row.id, regionCode: row.regionCode, channel: key.channel, accountId: row.accountId, lang: row.lang as Lang, template: row.template,
+      title: row.title, body: row.body, about: row.aboutType && row.aboutId ? { type: row.aboutType, id: row.aboutId } : null, createdAt: new Date(row.createdAt),
+    };
+    const picked = pickAdapter(deps.adapters, key.channel);
+    let result: DeliveryResult;
+    if (!picked) {
+      result = { ok: false, error: `no adapter is switched on for channel ${key.channel} (NOTIFY_CHANNELS)`, retryable: false };
+    } else {
+      try {
+        const contact = await contactFor(deps, row);
+        const missing = (key.channel === 'email' && !contact.email) || (key.channel === 'sms' && !contact.phone);
+        // Checked whichever adapter runs, so that the embedded log stand-in shows the same failures production would.
+        result = missing
+          ? { ok: false, error: `the recipient has no ${key.channel === 'email' ? 'e-mail address' : 'phone number'}`, retryable: false }
+          : await picked.adapter.deliver(notice, contact);
+      } catch (e) {
+        result = { ok: false, error: (e as Error).message || String(e), retryable: true };
       }
-      attempted.push({ key, result, adapter: picked?.adapter.name ?? 'none', isFallback: picked?.isFallback ?? false, picked: !!picked });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(NOTICE_SEND_CONCURRENCY, todo.length) }, lane));
+    attempted.push({ key, result, adapter: picked?.adapter.name ?? 'none', isFallback: picked?.isFallback ?? false, picked: !!picked });
+  });
 
   const now = clock.now();
   const maxAttempts = deps.maxAttempts ?? NOTICE_MAX_ATTEMPTS;
