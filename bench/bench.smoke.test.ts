@@ -70,6 +70,14 @@ describe('npm run bench -- --smoke', () => {
       for (const field of ['deliveries_per_s', 'deliveries_waiting']) expect(report.scenarios[scenario], `${scenario}.${field}`).toHaveProperty(field);
     }
     expect(report.scenarios.intake!.deliveries_per_s, output).toBeGreaterThanOrEqual(0.8 * report.scenarios.intake!.rps!);
+    // What an operation costs the machine, read from /proc: the suite's server runs here, so
+    // both sides are measured (a server elsewhere would give null for PostgreSQL's side).
+    for (const scenario of SCENARIOS) {
+      const r = report.scenarios[scenario]!;
+      expect(r.server_cpu_ms_per_op, `${scenario}.server_cpu_ms_per_op\n${output}`).toBeGreaterThan(0);
+      expect(r.postgres_cpu_ms_per_op, `${scenario}.postgres_cpu_ms_per_op\n${output}`).toBeGreaterThan(0);
+    }
+    for (const scenario of SCENARIOS.filter((x) => x !== 'sweep')) expect(report.scenarios[scenario]!.cpu_ceiling_per_s, scenario).toBeGreaterThan(0);
     // The loader writes the answer mirrors the core keeps (migration 0010) with its own working-day
     // arithmetic: they must agree with that migration's definition (calendar.workingDaysBetween).
     const c = new pg.Client({ connectionString: withDatabase(inject('pgAdminUrl'), name) });

@@ -35,6 +35,7 @@ import { runPgbench, type PgbenchResult } from './pgbench.ts';
 import { prepareFixtures, probe, runHttpScenario, runLifecycle, type Fixtures, type HttpScenario, type ScenarioResult } from './scenarios.ts';
 import { parseOptions, SCENARIOS, type Options, type ScenarioName } from './options.ts';
 import { runSweepScenario } from './sweep.ts';
+import { cpuPerOp, postmasterOfBackend, readCpu, type CpuReading } from './cpu.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -177,6 +178,26 @@ async function startServer(databaseUrl: string, opts: Options, workDir: string):
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
+ * A scenario's CPU per operation (ms): the server's process (its background jobs included), the
+ * embedded cluster's processes, and this process (the load generator, sharing the machine). And
+ * the operations per second that CPU allows on this machine's cores if nothing else ran there:
+ * the ceiling the throughput figure is measured against, steadier than it on a shared machine.
+ */
+function cpuFields(cpu: { server: number | null; postgres: number | null; client: number | null }): Record<string, number | null> {
+  const both = cpu.server !== null && cpu.postgres !== null ? cpu.server + cpu.postgres : null;
+  return {
+    server_cpu_ms_per_op: cpu.server,
+    postgres_cpu_ms_per_op: cpu.postgres,
+    client_cpu_ms_per_op: cpu.client,
+    cpu_ceiling_per_s: both ? Math.round((os.cpus().length * 1000) / both) : null,
+  };
+}
+
+function cpuLine(cpu: { server: number | null; postgres: number | null; client: number | null }): string {
+  return `CPU/op: server ${cpu.server ?? '—'} ms, PostgreSQL ${cpu.postgres ?? '—'} ms, load generator ${cpu.client ?? '—'} ms`;
+}
+
+/**
  * Refuses to start a load the disk cannot hold (measured: 4.2 GB per million appeals with all
  * history, 2.7 GB without the closed appeals' history; plus staging and sort space while loading).
  */
@@ -274,6 +295,8 @@ export async function main(argv: string[]): Promise<number> {
       `select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'max_wal_size', 'wal_level', 'max_connections', 'shared_preload_libraries')`)).rows;
 
     if (opts.pgStats) await c.query('create extension if not exists pg_stat_statements');
+    // The cluster's processes, for the CPU each operation costs PostgreSQL (null when it runs elsewhere).
+    const postmaster = postmasterOfBackend((await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid);
     log('\n1. loading data');
     // A kept data directory that holds a loaded register is reused: nothing to make room for.
     const loadedBefore = (await c.query<{ t: string | null }>(`select to_regclass('bench_meta')::text as t`)).rows[0]!.t !== null;
@@ -321,13 +344,16 @@ export async function main(argv: string[]): Promise<number> {
           if (name !== 'lifecycle') await probe(client, name as HttpScenario, fixtures);
           let before = { queries: 0, commits: 0, deliveries: 0, waiting: 0 };
           let load1 = 0;
+          let cpuBefore: CpuReading | undefined;
           const measured = async () => {
             if (opts.pgStats) await c.query('select pg_stat_statements_reset()');
             before = await counters();
             server!.resetWindow();
             load1 = os.loadavg()[0]!;
+            cpuBefore = readCpu(server!.pid, postmaster);
           };
           const r = name === 'lifecycle' ? await runLifecycle(s, client, fixtures, measured) : await runHttpScenario(s, name as HttpScenario, fixtures, measured);
+          const cpu = cpuPerOp(cpuBefore!, readCpu(server.pid, postmaster), r.count + r.errors);
           const after = await counters();
           const mem = (await client.request<NodeJS.MemoryUsage>('GET', '/__bench/memory')).body;
           r.server_rss_max_mb = Math.round(server.windowPeakMb());
@@ -340,9 +366,10 @@ export async function main(argv: string[]): Promise<number> {
           r.commits_per_op = r.count ? r2((after.commits - before.commits) / (r.count + r.errors)) : null;
           r.deliveries_per_s = r2((after.deliveries - before.deliveries) / s.duration);
           r.deliveries_waiting = after.waiting;
+          Object.assign(r, cpuFields(cpu));
           results[name] = r;
           if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out);
-          log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op  deliveries ${r.deliveries_per_s} /s (${r.deliveries_waiting} waiting)${r.first_error ? `  (first: ${r.first_error})` : ''}`);
+          log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op  deliveries ${r.deliveries_per_s} /s (${r.deliveries_waiting} waiting)  ${cpuLine(cpu)}${r.first_error ? `  (first: ${r.first_error})` : ''}`);
         }
       } finally {
         client.close();
@@ -361,7 +388,7 @@ export async function main(argv: string[]): Promise<number> {
       const { db } = createDb(url, 4);
       try {
         if (opts.pgStats) await c.query('select pg_stat_statements_reset()');
-        results.sweep = await runSweepScenario(db, opts.duration, log, { trace: opts.trace, out: opts.out });
+        results.sweep = await runSweepScenario(db, opts.duration, log, { trace: opts.trace, out: opts.out, postmaster });
         // Per due deadline (the minute sweeps after it add one index probe each).
         if (opts.pgStats) await writePgStats(c, 'sweep', results.sweep.count, opts.out);
       } finally {

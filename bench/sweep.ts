@@ -9,6 +9,7 @@ import { fixedClock } from '../src/platform/clock.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { endOfDay } from '../src/platform/workflow/deadlines.ts';
 import { runSweep } from '../src/platform/workflow/sweep.ts';
+import { clusterCpuMs } from './cpu.ts';
 import type { ScenarioResult } from './scenarios.ts';
 
 /**
@@ -23,7 +24,7 @@ import type { ScenarioResult } from './scenarios.ts';
  * heaviest sweep the per-minute cron meets after an outage of a day; the every-minute sweeps
  * that follow (one simulated minute apart, for the rest of the duration) are the steady state.
  */
-export async function runSweepScenario(db: Db, duration: number, log: (s: string) => void, opts: { trace?: boolean; out: string }): Promise<ScenarioResult> {
+export async function runSweepScenario(db: Db, duration: number, log: (s: string) => void, opts: { trace?: boolean; out: string; postmaster?: number | null }): Promise<ScenarioResult> {
   const cal = await getCalendar(db, '000000000');
   const earliest = Date.now() + 30 * 60_000;
   let day = cal.localDate(new Date());
@@ -48,6 +49,7 @@ export async function runSweepScenario(db: Db, duration: number, log: (s: string
     }
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof pg.Client.prototype.query;
+  const pg0 = opts.postmaster ? clusterCpuMs(opts.postmaster) : null;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   let r: Awaited<ReturnType<typeof runSweep>>;
@@ -58,7 +60,9 @@ export async function runSweepScenario(db: Db, duration: number, log: (s: string
   }
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  log(`  this process's CPU during the sweep: user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms`);
+  const pg1 = opts.postmaster ? clusterCpuMs(opts.postmaster) : null;
+  const pgCpu = pg0 !== null && pg1 !== null ? Math.round(pg1 - pg0) : null;
+  log(`  CPU during the sweep: this process user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms; PostgreSQL ${pgCpu ?? '—'} ms`);
   if (opts.trace) {
     fs.mkdirSync(opts.out, { recursive: true });
     fs.writeFileSync(path.join(opts.out, 'trace-sweep.txt'), traced.map((q, i) => `${String(i + 1).padStart(4)}  ${q}`).join('\n') + '\n');
@@ -96,8 +100,12 @@ export async function runSweepScenario(db: Db, duration: number, log: (s: string
     notices: r.notices,
     busy: r.busy,
     due_per_s: r2(r.due / seconds),
-    // The sweep runs in this process: its CPU time in ms (equal to sweep_ms: one core busy throughout).
+    // The sweep runs in this process: its CPU time in ms (the rest of sweep_ms it waits on PostgreSQL).
     cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+    // The embedded cluster's processes during the sweep (null behind DATABASE_URL).
+    postgres_cpu_ms: pgCpu,
+    server_cpu_ms_per_op: r.due ? r2((cpu.user + cpu.system) / 1000 / r.due) : null,
+    postgres_cpu_ms_per_op: r.due && pgCpu !== null ? r2(pgCpu / r.due) : null,
     queries_per_op: r.due ? r2(queries / r.due) : null,
     minute_sweeps: minute.length,
     minute_sweep_p50_ms: r2(minute[Math.floor(minute.length / 2)] ?? 0),
