@@ -9,7 +9,7 @@ import { runSweep } from '../../platform/workflow/sweep.ts';
 import { seedDemo } from '../../seed.ts';
 import { appealHooks } from './appeals.effects.ts';
 import type { TestApp } from '../../../test/app.ts';
-import { as, cat, context, KARAGANDA, type Ctx } from './appeals.test-support.ts';
+import { as, cat, context, KARAGANDA, KAZYBEK_BI, TEMIRTAU, type Ctx } from './appeals.test-support.ts';
 
 /**
  * The cost of the hot paths in SQL statements (issue 6; bench/README.md history): one citizen
@@ -55,11 +55,11 @@ async function counted<T>(run: () => Promise<T>): Promise<{ result: T; n: number
   return { result, n: sql.length, sql };
 }
 
-const body = (n: number) => ({ type: 'statement', categoryId: cat(ctx, 'roads.pothole'), territoryCode: KARAGANDA, text: `A pothole on street ${n}`, location: { lat: 49.806, lon: 73.085 } });
+const body = (n: number, territoryCode = KARAGANDA) => ({ type: 'statement', categoryId: cat(ctx, 'roads.pothole'), territoryCode, text: `A pothole on street ${n}`, location: { lat: 49.806, lon: 73.085 } });
 
-async function register(n: number) {
+async function register(n: number, territoryCode = KARAGANDA) {
   const headers = { ...(await as(ctx, '900515301234')), 'idempotency-key': `cost-${n}` };
-  const res = await t.app.inject({ method: 'POST', url: '/api/appeals', headers, payload: body(n) });
+  const res = await t.app.inject({ method: 'POST', url: '/api/appeals', headers, payload: body(n, territoryCode) });
   expect(res.statusCode).toBe(201);
   return res.json() as { appealId: string; state: string; organizationId: string };
 }
@@ -100,6 +100,20 @@ describe('statements per operation', () => {
     expect(jobs.rows.map((j) => j.channel).sort()).toEqual(['email', 'sms']);
     const key = await db.selectFrom('idempotencyKey').select('statusCode').where('key', '=', 'cost-1').executeTakeFirstOrThrow();
     expect(key.statusCode).toBe(201);
+  });
+
+  it('a registration on a (category, territory) pair not seen before reads no routing rule or organization: the route comes from the cached rules of its region', async () => {
+    // A region has far more pairs than rules (categories × thousands of KATO codes), so most
+    // pairs are new to a process; each used to cost its own rule and organization queries.
+    await register(100, KARAGANDA); // the region's rules and the roads department, cached
+    for (const [n, territory] of [[101, KAZYBEK_BI], [102, TEMIRTAU]] as const) {
+      const { result: slip, n: count, sql: trace } = await counted(() => register(n, territory));
+      expect(slip.state).toBe('assigned');
+      expect(trace.filter((q) => /appeal_routing_rule|from "organization"/.test(q)), trace.join('\n')).toEqual([]);
+      // At most one more than a pair seen before: the revision check a cache miss makes before it
+      // stores (platform/db/revision.ts), instead of the rule and organization queries it made.
+      expect(count, trace.join('\n')).toBeLessThanOrEqual(14);
+    }
   });
 
   it('each lifecycle step takes at most: accept 9, answer 17, confirm 11 statements (20, 30, 19 before issue 6), and answers with what it stored', async () => {

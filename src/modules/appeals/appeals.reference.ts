@@ -3,7 +3,7 @@ import { forgetRevisions, ReferenceCache } from '../../platform/db/revision.ts';
 import { findOrganization, findOrganizations, findTerritory, getOrganization, getTerritoryChain, listOrganizations, type OrganizationView, type TerritoryView } from '../directory/directory.service.ts';
 import { findCoordinationOrganization } from './appeals.access.ts';
 import { findCategory, listCategories, type CategoryView } from './appeals.categories.ts';
-import { resolveRoute, type Route } from './appeals.routing.ts';
+import { activeRulesUnder, resolveRoute, type Route, type RouteCandidate } from './appeals.routing.ts';
 import { listAppealTypes, rulesByCode, type AppealRule, type AppealType } from './appeals.rules.ts';
 
 /**
@@ -43,8 +43,23 @@ export function categories(db: Executor, regionCode: string): Promise<CategoryVi
   return cache.get(db, `categories:${regionCode}`, () => listCategories(db, regionCode, { includeInactive: true })) as Promise<CategoryView[]>;
 }
 
+/**
+ * The route of a (category, territory) pair. A pair seen for the first time is resolved from the
+ * region's active rules (one statement per region, cached: a country has far more pairs than
+ * rules) and the cached organizations, not by a query of its own.
+ */
 export function route(db: Executor, q: { categoryId: string; territoryCode: string; category?: CategoryView }): Promise<Route> {
-  return cache.get(db, `route:${q.categoryId}:${q.territoryCode}`, () => resolveRoute(db, q)) as Promise<Route>;
+  return cache.get(db, `route:${q.categoryId}:${q.territoryCode}`, () => resolveRoute(db, q, {
+    rules: async (category, territoryCode) => {
+      const byCategory = (await cache.get(db, `routing-rules:${territoryCode.slice(0, 2)}`, async () => {
+        const m = new Map<string, RouteCandidate[]>();
+        for (const r of await activeRulesUnder(db, territoryCode.slice(0, 2))) m.set(r.categoryId, [...(m.get(r.categoryId) ?? []), r]);
+        return m;
+      }))!;
+      return category.path.flatMap((id) => byCategory.get(id) ?? []);
+    },
+    organization: (id) => organization(db, id),
+  })) as Promise<Route>;
 }
 
 /** Cached in appeals.access.ts, where the access checks read it too. */

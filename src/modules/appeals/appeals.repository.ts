@@ -215,6 +215,8 @@ export async function duplicateCandidates(
     ? sql<number | null>`case when a.lat is null then null else 2 * 6371000 * asin(sqrt(
         power(sin(radians(a.lat - ${q.lat}) / 2), 2) + cos(radians(${q.lat})) * cos(radians(a.lat)) * power(sin(radians(a.lon - ${q.lon}) / 2), 2))) end`
     : sql<number | null>`null::float8`;
+  // The new appeal's text key is a sub-select, computed once per statement (an InitPlan), not
+  // once per candidate as a function of a parameter would be.
   // A named statement (platform/db/prepared.ts), two texts (with a point or without): planning
   // it cost PostgreSQL more than running it, on every intake. Its plan does not depend on the
   // values much (region, category, a box around the point on appeal_open_category_ix).
@@ -230,7 +232,7 @@ export async function duplicateCandidates(
       order by a.received_at desc
       limit 200)
     select id, slip_number as "slipNumber", state, received_at as "receivedAt",
-      round(similarity(appeal_text_key(text), appeal_text_key(${q.text}))::numeric, 3)::float8 as similarity,
+      round(similarity(appeal_text_key(text), (select appeal_text_key(${q.text})))::numeric, 3)::float8 as similarity,
       round(distance_metres::numeric)::float8 as "distanceMetres"
     from candidates
     where distance_metres is null or distance_metres <= ${q.radiusMetres}

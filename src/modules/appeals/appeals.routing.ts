@@ -67,21 +67,55 @@ export interface Route {
   via: 'rule' | 'organization_kind' | 'none';
 }
 
-export async function resolveRoute(db: Executor, q: { categoryId: string; territoryCode: string; category?: CategoryView }): Promise<Route> {
-  const category = q.category?.id === q.categoryId ? q.category : await getCategory(db, q.categoryId);
-  const rules = await db
+/**
+ * What `resolveRoute` reads. Straight from the database by default; the intake's process cache
+ * (appeals.reference.ts) serves both from memory, so that a (category, territory) pair seen for
+ * the first time costs no statement once its region's rules and organizations are cached.
+ */
+export interface RouteLookups {
+  /** Active rules that may match the territory (a superset is fine: `pickMostSpecific` keeps those that do). */
+  rules(category: CategoryView, territoryCode: string): Promise<readonly RouteCandidate[]>;
+  organization(id: string): Promise<{ id: string; isActive: boolean } | undefined>;
+}
+
+const RULE_COLUMNS = ['id', 'categoryId', 'territoryPrefix', 'organizationId'] as const;
+
+function directLookups(db: Executor): RouteLookups {
+  return {
+    rules: (category, territoryCode) => db
+      .selectFrom('appealRoutingRule')
+      .select(RULE_COLUMNS)
+      .where('isActive', '=', true)
+      .where('categoryId', 'in', category.path)
+      .where(sql<boolean>`${territoryCode} like territory_prefix || '%'`)
+      .execute(),
+    organization: (id) => findOrganization(db, id),
+  };
+}
+
+/**
+ * Every active rule that can match a territory whose KATO code starts with `twoDigits` (a region's
+ * territories share their first two digits): prefixes under those digits, and a one-digit prefix
+ * above them. One statement for a region's whole rule set, which the process cache keeps.
+ */
+export function activeRulesUnder(db: Executor, twoDigits: string): Promise<RouteCandidate[]> {
+  return db
     .selectFrom('appealRoutingRule')
-    .select(['id', 'categoryId', 'territoryPrefix', 'organizationId'])
+    .select(RULE_COLUMNS)
     .where('isActive', '=', true)
-    .where('categoryId', 'in', category.path)
-    .where(sql<boolean>`${q.territoryCode} like territory_prefix || '%'`)
+    .where(sql<boolean>`(territory_prefix like ${twoDigits} || '%' or ${twoDigits} like territory_prefix || '%')`)
     .execute();
+}
+
+export async function resolveRoute(db: Executor, q: { categoryId: string; territoryCode: string; category?: CategoryView }, lookups: RouteLookups = directLookups(db)): Promise<Route> {
+  const category = q.category?.id === q.categoryId ? q.category : await getCategory(db, q.categoryId);
+  const rules = await lookups.rules(category, q.territoryCode);
   // Most specific first; a rule pointing at a closed organization is passed over.
   const remaining = [...rules];
   for (;;) {
     const best = pickMostSpecific(remaining, category.path, q.territoryCode);
     if (!best) break;
-    const org = await findOrganization(db, best.organizationId);
+    const org = await lookups.organization(best.organizationId);
     if (org?.isActive) return { organizationId: org.id, ruleId: best.id, via: 'rule' };
     remaining.splice(remaining.indexOf(best), 1);
   }
