@@ -98,3 +98,21 @@ export function cpuPerOp(before: CpuReading, after: CpuReading, ops: number): { 
   const per = (a: number | null, b: number | null) => (a === null || b === null || ops <= 0 ? null : Math.round(((b - a) / ops) * 100) / 100);
   return { server: per(before.server, after.server), postgres: per(before.postgres, after.postgres), client: per(before.client, after.client) };
 }
+
+/**
+ * WAL written by the whole cluster so far (`pg_stat_wal`, PostgreSQL 14+): records, full-page
+ * images and bytes. What a write path costs the database in WAL does not depend on how busy the
+ * machine is, so it shows a change of the write paths that timings on this machine cannot.
+ */
+export interface WalReading {
+  records: number;
+  fpi: number;
+  bytes: number;
+}
+
+export const WAL_SQL = 'select wal_records::float8 as records, wal_fpi::float8 as fpi, wal_bytes::float8 as bytes from pg_stat_wal';
+
+export function walPerOp(before: WalReading | null, after: WalReading | null, ops: number): { wal_records_per_op: number | null; wal_fpi_per_op: number | null; wal_kb_per_op: number | null } {
+  const per = (f: (w: WalReading) => number, scale = 1) => (before && after && ops > 0 ? Math.round(((f(after) - f(before)) / ops / scale) * 100) / 100 : null);
+  return { wal_records_per_op: per((w) => w.records), wal_fpi_per_op: per((w) => w.fpi), wal_kb_per_op: per((w) => w.bytes, 1024) };
+}

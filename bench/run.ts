@@ -35,7 +35,7 @@ import { runPgbench, type PgbenchResult } from './pgbench.ts';
 import { prepareFixtures, probe, runHttpScenario, runLifecycle, type Fixtures, type HttpScenario, type ScenarioResult } from './scenarios.ts';
 import { parseOptions, SCENARIOS, type Options, type ScenarioName } from './options.ts';
 import { runSweepScenario } from './sweep.ts';
-import { cpuPerOp, postmasterOfBackend, readCpu, type CpuReading } from './cpu.ts';
+import { cpuPerOp, postmasterOfBackend, readCpu, WAL_SQL, walPerOp, type CpuReading, type WalReading } from './cpu.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -337,12 +337,13 @@ export async function main(argv: string[]): Promise<number> {
             commits: Number((await c.query<{ n: string }>('select xact_commit as n from pg_stat_database where datname = current_database()')).rows[0]!.n),
             deliveries: d.done,
             waiting: d.waiting,
+            wal: (await c.query<WalReading>(WAL_SQL).catch(() => ({ rows: [null] }))).rows[0] ?? null,
           };
         };
         if (opts.trace) await traceScenarios(client, http, fixtures, opts.out);
         for (const name of http) {
           if (name !== 'lifecycle') await probe(client, name as HttpScenario, fixtures);
-          let before = { queries: 0, commits: 0, deliveries: 0, waiting: 0 };
+          let before: Awaited<ReturnType<typeof counters>> = { queries: 0, commits: 0, deliveries: 0, waiting: 0, wal: null };
           let load1 = 0;
           let cpuBefore: CpuReading | undefined;
           const measured = async () => {
@@ -366,10 +367,10 @@ export async function main(argv: string[]): Promise<number> {
           r.commits_per_op = r.count ? r2((after.commits - before.commits) / (r.count + r.errors)) : null;
           r.deliveries_per_s = r2((after.deliveries - before.deliveries) / s.duration);
           r.deliveries_waiting = after.waiting;
-          Object.assign(r, cpuFields(cpu));
+          Object.assign(r, cpuFields(cpu), walPerOp(before.wal, after.wal, r.count + r.errors));
           results[name] = r;
           if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out);
-          log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op  deliveries ${r.deliveries_per_s} /s (${r.deliveries_waiting} waiting)  ${cpuLine(cpu)}${r.first_error ? `  (first: ${r.first_error})` : ''}`);
+          log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op  deliveries ${r.deliveries_per_s} /s (${r.deliveries_waiting} waiting)  ${cpuLine(cpu)}; WAL/op ${r.wal_records_per_op ?? '—'} records, ${r.wal_fpi_per_op ?? '—'} page images, ${r.wal_kb_per_op ?? '—'} kB${r.first_error ? `  (first: ${r.first_error})` : ''}`);
         }
       } finally {
         client.close();

@@ -9,7 +9,7 @@ import { fixedClock } from '../src/platform/clock.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { endOfDay } from '../src/platform/workflow/deadlines.ts';
 import { runSweep } from '../src/platform/workflow/sweep.ts';
-import { clusterCpuMs } from './cpu.ts';
+import { clusterCpuMs, WAL_SQL, walPerOp, type WalReading } from './cpu.ts';
 import type { ScenarioResult } from './scenarios.ts';
 
 /**
@@ -49,6 +49,8 @@ export async function runSweepScenario(db: Db, duration: number, log: (s: string
     }
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof pg.Client.prototype.query;
+  const wal = async () => (await sql<WalReading>`${sql.raw(WAL_SQL)}`.execute(db).catch(() => ({ rows: [] }))).rows[0] ?? null;
+  const wal0 = await wal();
   const pg0 = opts.postmaster ? clusterCpuMs(opts.postmaster) : null;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -62,7 +64,8 @@ export async function runSweepScenario(db: Db, duration: number, log: (s: string
   const cpu = process.cpuUsage(cpu0);
   const pg1 = opts.postmaster ? clusterCpuMs(opts.postmaster) : null;
   const pgCpu = pg0 !== null && pg1 !== null ? Math.round(pg1 - pg0) : null;
-  log(`  CPU during the sweep: this process user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms; PostgreSQL ${pgCpu ?? '—'} ms`);
+  const walUsed = walPerOp(wal0, await wal(), r.due);
+  log(`  CPU during the sweep: this process user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms; PostgreSQL ${pgCpu ?? '—'} ms; WAL per due deadline ${walUsed.wal_records_per_op ?? '—'} records, ${walUsed.wal_fpi_per_op ?? '—'} page images, ${walUsed.wal_kb_per_op ?? '—'} kB`);
   if (opts.trace) {
     fs.mkdirSync(opts.out, { recursive: true });
     fs.writeFileSync(path.join(opts.out, 'trace-sweep.txt'), traced.map((q, i) => `${String(i + 1).padStart(4)}  ${q}`).join('\n') + '\n');
@@ -106,6 +109,7 @@ export async function runSweepScenario(db: Db, duration: number, log: (s: string
     postgres_cpu_ms: pgCpu,
     server_cpu_ms_per_op: r.due ? r2((cpu.user + cpu.system) / 1000 / r.due) : null,
     postgres_cpu_ms_per_op: r.due && pgCpu !== null ? r2(pgCpu / r.due) : null,
+    ...walUsed,
     queries_per_op: r.due ? r2(queries / r.due) : null,
     minute_sweeps: minute.length,
     minute_sweep_p50_ms: r2(minute[Math.floor(minute.length / 2)] ?? 0),

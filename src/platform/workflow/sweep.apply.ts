@@ -67,7 +67,11 @@ export async function applySetwise(
 ): Promise<{ applied: number; notices: number; busy: number; alone: DueDeadline[] }> {
   if (chunk.length === 0) return { applied: 0, notices: 0, busy: 0, alone: [] };
   const k = (regionCode: string, id: string) => `${regionCode}|${id}`;
-  // Cases first, then deadlines: the lock order of an action, so the two never deadlock.
+  // The cases are locked; their deadlines are then read without a lock of their own: every writer
+  // of a case's deadlines holds that case's row lock (an action claims the case by updating it
+  // first, cases.ts; a new case's deadlines come with it, start.ts; the sweep locks it here), so
+  // a locked case's deadlines cannot change under us — a row lock per deadline would only
+  // write each row's lock mark (a page dirtied, and WAL) for nothing.
   const caseKeys = [...new Map(chunk.map((d) => [k(d.regionCode, d.caseId), { regionCode: d.regionCode, id: d.caseId }])).values()];
   const cases = new Map(
     (await trx.selectFrom('workflowCase').selectAll().where(keyIn(caseKeys)).forUpdate().skipLocked().execute()).map((c) => [k(c.regionCode, c.id), c]),
@@ -75,7 +79,7 @@ export async function applySetwise(
   const held = chunk.filter((d) => cases.has(k(d.regionCode, d.caseId)));
   const out = { applied: 0, notices: 0, busy: chunk.length - held.length, alone: [] as DueDeadline[] };
   if (held.length === 0) return out;
-  const rows = new Map((await trx.selectFrom('workflowDeadline').selectAll().where(keyIn(held)).forUpdate().execute()).map((r) => [k(r.regionCode, r.id), r]));
+  const rows = new Map((await trx.selectFrom('workflowDeadline').selectAll().where(keyIn(held)).execute()).map((r) => [k(r.regionCode, r.id), r]));
 
   const planned: Planned[] = [];
   const stopped: WorkflowDeadlineRow[] = [];
@@ -94,9 +98,13 @@ export async function applySetwise(
     const steps: Planned['steps'] = [];
     let i = row.nextStep;
     let level = row.level;
+    let nextStepAt: Date | null = null;
     for (; i < ladder.length; i++) {
       const dueAt = stepInstant(cal, ladder[i]!, times);
-      if (dueAt.getTime() > now.getTime()) break;
+      if (dueAt.getTime() > now.getTime()) {
+        nextStepAt = dueAt;
+        break;
+      }
       steps.push({ index: i, step: ladder[i]!, dueAt });
       level = Math.max(level, ladder[i]!.level);
     }
@@ -105,7 +113,7 @@ export async function applySetwise(
       out.alone.push(d);
       continue;
     }
-    planned.push({ c, row, definition, steps, nextStep: i, nextStepAt: i < ladder.length ? stepInstant(cal, ladder[i]!, times) : null, level });
+    planned.push({ c, row, definition, steps, nextStep: i, nextStepAt, level });
   }
 
   // The escalation rows; those applied before (by an overlapping sweep) come back as conflicts.
@@ -258,7 +266,7 @@ export async function applyDueSteps(
   calendarOf: (trx: Executor, regionCode: string) => Promise<Calendar>,
   batch: SweepBatch,
 ): Promise<'busy' | { applied: number; notices: number }> {
-  // Case first, then deadline: the same lock order as an action, so the two never deadlock.
+  // The case locked, then its deadline read (no lock of its own needed: see applySetwise).
   // Every statement of a step has one fixed shape: named statements (platform/db/prepared.ts),
   // parsed and planned once per connection instead of once per deadline.
   const [c] = await executePrepared(trx, trx
@@ -273,8 +281,7 @@ export async function applyDueSteps(
     .selectFrom('workflowDeadline')
     .selectAll()
     .where('regionCode', '=', d.regionCode)
-    .where('id', '=', d.id)
-    .forUpdate());
+    .where('id', '=', d.id));
   if (!row || row.nextStepAt === null || row.nextStepAt.getTime() > now.getTime()) return { applied: 0, notices: 0 };
   if (row.status !== 'running' || c.closedAt) {
     await executePrepared(trx, trx.updateTable('workflowDeadline').set({ nextStepAt: null }).where('regionCode', '=', row.regionCode).where('id', '=', row.id));
