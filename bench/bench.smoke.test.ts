@@ -78,6 +78,11 @@ describe('npm run bench -- --smoke', () => {
       expect(r.postgres_cpu_ms_per_op, `${scenario}.postgres_cpu_ms_per_op\n${output}`).toBeGreaterThan(0);
     }
     for (const scenario of SCENARIOS.filter((x) => x !== 'sweep')) expect(report.scenarios[scenario]!.cpu_ceiling_per_s, scenario).toBeGreaterThan(0);
+    // And the WAL the writes cost (pg_stat_wal): an intake writes rows, so it writes WAL.
+    for (const scenario of ['intake', 'lifecycle', 'sweep']) {
+      for (const field of ['wal_records_per_op', 'wal_fpi_per_op', 'wal_kb_per_op']) expect(report.scenarios[scenario], `${scenario}.${field}`).toHaveProperty(field);
+      expect(report.scenarios[scenario]!.wal_records_per_op, `${scenario} WAL\n${output}`).toBeGreaterThan(0);
+    }
     // The loader writes the answer mirrors the core keeps (migration 0010) with its own working-day
     // arithmetic: they must agree with that migration's definition (calendar.workingDaysBetween).
     const c = new pg.Client({ connectionString: withDatabase(inject('pgAdminUrl'), name) });
