@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Actor, CitizenActor, StaffActor } from '../../platform/auth/actor.ts';
 import type { AuditEntry } from '../../platform/audit/audit.ts';
 import { getCalendar } from '../../platform/calendar/calendar.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { newId } from '../../platform/db/ids.ts';
 import { storeFile } from '../../platform/files/files.ts';
 import { DomainError, forbidden, invalid } from '../../platform/http/errors.ts';
 import { t, type Lang } from '../../platform/i18n/i18n.ts';
@@ -196,7 +196,7 @@ export async function registerAppeal(
   const year = Number(registeredOn.slice(0, 4));
   const seq = await repo.nextSlipSeq(trx, regionCode, year);
   const slipNumber = `${await repo.slipPrefix(trx, regionCode)}-${year}-${String(seq).padStart(6, '0')}`;
-  const id = randomUUID();
+  const id = newId();
 
   // Where it goes is known before the case starts: the case starts there directly (the rows
   // of a start followed by the action, written at once; platform/workflow/start.ts).

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/ids.ts';
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { executePrepared } from '../db/prepared.ts';
@@ -106,7 +106,7 @@ async function writeNotices(trx: Executor, items: readonly { notice: NoticeInput
       ids.push(repeated);
       continue;
     }
-    const id = randomUUID();
+    const id = newId();
     if (key !== undefined) seen.set(key, id);
     ids.push(id);
     rows.push({ id, n, at, ...renderNotice(n.lang, n.template, n.params), channels: [...new Set(n.channels)] });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/ids.ts';
 import type { Insertable } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { actorRef, appendAudits, type AuditEntry } from '../audit/audit.ts';
@@ -122,7 +122,7 @@ export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartC
   // Deadlines: case terms count from receipt, the initial state's from `stateStartedAt`; those
   // the first action ends are written ended.
   const cal = await getCalendar(trx, input.regionCode);
-  const id = randomUUID();
+  const id = newId();
   const deadlines: DeadlineRow[] = [];
   const open = (scope: Scope, key: string, startedAt: Date, ended: boolean) => {
     const d = deadlineSpec(def, scope, key);
@@ -155,7 +155,7 @@ export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartC
   if (then) {
     history.push({ regionCode: input.regionCode, caseId: id, seq: 2, at, action: then.action, fromState: initial, toState: state, actorKind: ref.kind, actorId: ref.id, comment, input: JSON.stringify(data), organizationId, assigneeId });
   }
-  const historyId = randomUUID();
+  const historyId = newId();
   history.at(-1)!.id = historyId;
 
   // The case, its history and its deadlines in one statement (data-modifying CTEs; the foreign
