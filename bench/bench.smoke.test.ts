@@ -81,7 +81,9 @@ describe('npm run bench -- --smoke', () => {
     // And the WAL the writes cost (pg_stat_wal): an intake writes rows, so it writes WAL.
     for (const scenario of ['intake', 'lifecycle', 'sweep']) {
       for (const field of ['wal_records_per_op', 'wal_fpi_per_op', 'wal_kb_per_op']) expect(report.scenarios[scenario], `${scenario}.${field}`).toHaveProperty(field);
-      expect(report.scenarios[scenario]!.wal_records_per_op, `${scenario} WAL\n${output}`).toBeGreaterThan(0);
+      // The bytes come from the WAL insert position (exact at once); the record counts from
+      // pg_stat_wal, which backends report up to a second late — too late for a 2 s smoke run.
+      expect(report.scenarios[scenario]!.wal_kb_per_op, `${scenario} WAL\n${output}`).toBeGreaterThan(0);
     }
     // The loader writes the answer mirrors the core keeps (migration 0010) with its own working-day
     // arithmetic: they must agree with that migration's definition (calendar.workingDaysBetween).

@@ -100,19 +100,32 @@ export function cpuPerOp(before: CpuReading, after: CpuReading, ops: number): { 
 }
 
 /**
- * WAL written by the whole cluster so far (`pg_stat_wal`, PostgreSQL 14+): records, full-page
- * images and bytes. What a write path costs the database in WAL does not depend on how busy the
- * machine is, so it shows a change of the write paths that timings on this machine cannot.
+ * WAL written by the whole cluster so far: the insert position (`pg_current_wal_insert_lsn()`,
+ * exact at once) for the bytes, and `pg_stat_wal` (PostgreSQL 14+) for the records and
+ * full-page images — counted by each backend and reported at most once a second, so a reading
+ * taken right after a burst of writes can miss its last second. What a write path costs the
+ * database in WAL does not depend on how busy the machine is, so it shows a change of the write
+ * paths that timings on this machine cannot.
  */
 export interface WalReading {
   records: number;
   fpi: number;
-  bytes: number;
+  lsn: string;
 }
 
-export const WAL_SQL = 'select wal_records::float8 as records, wal_fpi::float8 as fpi, wal_bytes::float8 as bytes from pg_stat_wal';
+export const WAL_SQL = 'select wal_records::float8 as records, wal_fpi::float8 as fpi, pg_current_wal_insert_lsn()::text as lsn from pg_stat_wal';
+
+/** A WAL position (`16/B374D848`) as a byte offset. */
+function lsnBytes(lsn: string): number {
+  const [hi, lo] = lsn.split('/');
+  return parseInt(hi!, 16) * 2 ** 32 + parseInt(lo!, 16);
+}
 
 export function walPerOp(before: WalReading | null, after: WalReading | null, ops: number): { wal_records_per_op: number | null; wal_fpi_per_op: number | null; wal_kb_per_op: number | null } {
-  const per = (f: (w: WalReading) => number, scale = 1) => (before && after && ops > 0 ? Math.round(((f(after) - f(before)) / ops / scale) * 100) / 100 : null);
-  return { wal_records_per_op: per((w) => w.records), wal_fpi_per_op: per((w) => w.fpi), wal_kb_per_op: per((w) => w.bytes, 1024) };
+  const per = (x: number) => (before && after && ops > 0 ? Math.round((x / ops) * 100) / 100 : null);
+  return {
+    wal_records_per_op: per((after?.records ?? 0) - (before?.records ?? 0)),
+    wal_fpi_per_op: per((after?.fpi ?? 0) - (before?.fpi ?? 0)),
+    wal_kb_per_op: per(before && after ? (lsnBytes(after.lsn) - lsnBytes(before.lsn)) / 1024 : 0),
+  };
 }

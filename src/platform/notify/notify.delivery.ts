@@ -116,7 +116,7 @@ export async function deliverNotices(deps: DeliveryDeps, keys: readonly Delivery
         .selectFrom('noticeDelivery as d')
         .select(['d.regionCode', 'd.noticeId', 'd.channel', 'd.status', 'd.attempts'])
         .where(keyMatch('d'))
-        .orderBy(['d.regionCode', 'd.noticeId', 'd.channel']) // one lock order for every batch
+        .orderBy('d.regionCode').orderBy('d.noticeId').orderBy('d.channel') // one lock order for every batch
         .forUpdate()
         .execute()).map((c) => [k(c), c]));
       const done = attempted.filter((a) => current.has(k(a.key))).map((a) => {
