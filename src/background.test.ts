@@ -5,6 +5,7 @@ import { loadConfig } from './config.ts';
 import { fixedClock } from './platform/clock.ts';
 import { withIdempotency } from './platform/http/idempotency.ts';
 import type { Jobs } from './platform/jobs/jobs.ts';
+import { NOTICE_RECOVER_JOB } from './platform/notify/notify.job.ts';
 
 /**
  * The background side on a real database: the idempotency-key purge is scheduled with pg-boss
@@ -75,5 +76,29 @@ describe('reports rollup fold', () => {
     expect(await changes()).toBe(0);
     const day = await t.pool.query(`select received, answered, rating_sum from appeal_report_day where (region_code, organization_id, registered_on) = (${key})`);
     expect(day.rows).toEqual([{ received: 0, answered: 0, rating_sum: 0 }]);
+  }, 40_000);
+});
+
+describe('lost notice deliveries', () => {
+  it('are looked for every 10 minutes, and a run by the worker queues a delivery again whose job was lost', async () => {
+    const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', DATABASE_URL: t.url });
+    jobs ??= await startBackground({ databaseUrl: t.url, db: t.db, clock: fixedClock(NOW), log: () => {}, config });
+    const schedule = await t.pool.query<{ cron: string }>(`select cron from pgboss.schedule where name = $1`, [NOTICE_RECOVER_JOB.name]);
+    expect(schedule.rows).toEqual([{ cron: '*/10 * * * *' }]);
+    // A pending SMS from two hours before the clock, whose job is gone.
+    const noticeId = '00000000-0000-7000-8000-00000000a001';
+    const at = new Date(NOW.getTime() - 2 * 3600_000);
+    await t.pool.query(`insert into notice (region_code, id, phone, lang, template, params, title, body, created_at)
+      values ('350000000', $1, '+77015550199', 'ru', 'notify:notice.test', '{}', 't', 'b', $2)`, [noticeId, at]);
+    await t.pool.query(`insert into notice_delivery (region_code, notice_id, channel, status, attempts, updated_at) values ('350000000', $1, 'sms', 'pending', 0, $2)`, [noticeId, at]);
+    await jobs.send(NOTICE_RECOVER_JOB, {});
+    const end = Date.now() + 20_000;
+    let status = 'pending';
+    while (status === 'pending' && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = (await t.pool.query<{ status: string }>(`select status from notice_delivery where notice_id = $1`, [noticeId])).rows[0]!.status;
+    }
+    // Sent by the log stand-in (the default NOTIFY_CHANNELS), as the lost job would have.
+    expect(status).toBe('delivered');
   }, 40_000);
 });

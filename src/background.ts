@@ -11,7 +11,7 @@ import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { isLang } from './platform/i18n/i18n.ts';
 import { adaptersFromConfig } from './platform/notify/notify.adapters.ts';
 import { registerNotifyJobs, type ContactResolver } from './platform/notify/notify.delivery.ts';
-import { NOTICE_DELIVERY_JOB } from './platform/notify/notify.job.ts';
+import { NOTIFY_JOBS } from './platform/notify/notify.job.ts';
 import { registerWorkflowJobs, WORKFLOW_SWEEP_JOB } from './platform/workflow/sweep.ts';
 import type { HookRegistry } from './platform/workflow/hooks.ts';
 import { appealHooks } from './modules/appeals/appeals.effects.ts';
@@ -75,7 +75,7 @@ export async function startBackground(opts: { databaseUrl: string; db: Db; clock
   const { config } = opts;
   const jobs = await startJobs({
     databaseUrl: opts.databaseUrl,
-    jobs: [WORKFLOW_SWEEP_JOB, SESSION_CLEANUP_JOB, NOTICE_DELIVERY_JOB, FILES_SWEEP_JOB, IDEMPOTENCY_PURGE_JOB, REPORTS_COMPACT_JOB],
+    jobs: [WORKFLOW_SWEEP_JOB, SESSION_CLEANUP_JOB, ...NOTIFY_JOBS, FILES_SWEEP_JOB, IDEMPOTENCY_PURGE_JOB, REPORTS_COMPACT_JOB],
     onError: (e) => opts.log(`[jobs] ${e.message}`),
   });
   await registerWorkflowJobs(jobs, { db: opts.db, clock: opts.clock, hooks: workflowHooks() });
@@ -88,6 +88,7 @@ export async function startBackground(opts: { databaseUrl: string; db: Db; clock
     clock: opts.clock,
     adapters: adaptersFromConfig(config, { db: opts.db, clock: opts.clock, log: opts.log }),
     resolveContact: directoryContacts(opts.db),
+    log: opts.log,
   });
   await jobs.work(FILES_SWEEP_JOB, async () => {
     const swept = await sweepOrphanFiles(opts.db, { dataDir: config.dataDir }, new Date(opts.clock.now().getTime() - 24 * 3600_000));

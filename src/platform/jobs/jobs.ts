@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import { forEachAtMost } from '../concurrency.ts';
 import type { Executor } from '../db/database.ts';
 import { prepareStatement } from '../db/prepared.ts';
@@ -189,6 +189,15 @@ export async function enqueueMany<J extends JobDefinition>(trx: Executor, job: J
   knownQueues.delete(key);
   await ensureQueues(trx, [job]);
   if ((await insertCounted(trx, jobs)) === 0) throw new Error(`jobs: no job of ${job.name} was inserted after creating its queue`);
+}
+
+/**
+ * The payloads of a queue's jobs still to run (waiting, waiting to retry, or running), as a SQL
+ * sub-select (`select data from …`): for a recovery pass that must not queue again what pg-boss
+ * still holds. Reads pg-boss's job table, as the bulk insert above does.
+ */
+export function liveJobData(job: JobDefinition): RawBuilder<{ data: unknown }> {
+  return sql<{ data: unknown }>`select data from ${sql.table(`${JOB_SCHEMA}.job`)} where name = ${job.name} and state in ('created', 'retry', 'active')`;
 }
 
 /** pg-boss `insert` through the caller's executor; the number of rows the INSERT wrote. */

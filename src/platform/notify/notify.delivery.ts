@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { forEachAtMost } from '../concurrency.ts';
-import type { Executor } from '../db/database.ts';
+import type { Db, Executor } from '../db/database.ts';
 import type { Lang } from '../i18n/i18n.ts';
-import type { Jobs } from '../jobs/jobs.ts';
+import { enqueueMany, liveJobData, type Jobs } from '../jobs/jobs.ts';
 import { pickAdapter, scrubContacts, type Contact, type DeliverableNotice, type DeliveryResult, type NoticeAdapter } from './notify.adapters.ts';
-import { NOTICE_DELIVERY_JOB, NOTICE_DELIVERY_WORK, NOTICE_MAX_ATTEMPTS, NOTICE_SEND_CONCURRENCY } from './notify.job.ts';
+import { NOTICE_DELIVERY_JOB, NOTICE_DELIVERY_WORK, NOTICE_MAX_ATTEMPTS, NOTICE_RECOVER_CRON, NOTICE_RECOVER_JOB, NOTICE_SEND_CONCURRENCY, NOTICE_STALE_AFTER_MS } from './notify.job.ts';
 import type { Channel } from './notify.ts';
 
 /**
@@ -21,6 +21,8 @@ export interface DeliveryDeps {
   adapters: readonly NoticeAdapter[];
   resolveContact?: ContactResolver;
   maxAttempts?: number;
+  /** Where the recovery pass says what it did (ids and counts only). */
+  log?: (line: string) => void;
 }
 
 export interface DeliveryKey {
@@ -156,6 +158,33 @@ export async function deliverNotices(deps: DeliveryDeps, keys: readonly Delivery
 }
 
 /**
+ * Deliveries that lost their job get a new one: pending or retrying, untouched for
+ * `NOTICE_STALE_AFTER_MS`, and no job of theirs waiting, retrying or running in pg-boss. At most
+ * `limit` (oldest first) per call, in one transaction: their `updated_at` moved to now (a later
+ * pass leaves them alone for another stale period) and a delivery job each. Rows another pass
+ * holds are skipped. Returns the deliveries queued again.
+ */
+export async function requeueStaleDeliveries(db: Db, now: Date, limit = 1000): Promise<DeliveryKey[]> {
+  const cutoff = new Date(now.getTime() - NOTICE_STALE_AFTER_MS);
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql<DeliveryKey>`
+      update notice_delivery as d set updated_at = ${now}
+      from (
+        select s.region_code, s.notice_id, s.channel from notice_delivery as s
+        where s.status in ('pending', 'retrying') and s.updated_at < ${cutoff}
+          and not exists (select 1 from (${liveJobData(NOTICE_DELIVERY_JOB)}) as j
+            where j.data->>'regionCode' = s.region_code and j.data->>'noticeId' = s.notice_id::text and j.data->>'channel' = s.channel)
+        order by s.updated_at
+        limit ${limit}
+        for update of s skip locked) as stale
+      where (d.region_code, d.notice_id, d.channel) = (stale.region_code, stale.notice_id, stale.channel)
+      returning d.region_code as "regionCode", d.notice_id as "noticeId", d.channel`.execute(trx.withoutPlugins());
+    await enqueueMany(trx, NOTICE_DELIVERY_JOB, rows);
+    return rows;
+  });
+}
+
+/**
  * The pg-boss worker, a batch at a time (`NOTICE_DELIVERY_WORK`, `deliverNotices`). A retryable
  * failure with attempts left fails its job alone, so pg-boss retries it with backoff; the message
  * names only ids (pg-boss keeps it in its job table).
@@ -171,4 +200,9 @@ export async function registerNotifyJobs(jobs: Jobs, deps: DeliveryDeps): Promis
       });
     }, work);
   }
+  await jobs.work(NOTICE_RECOVER_JOB, async () => {
+    const requeued = await requeueStaleDeliveries(deps.db, deps.clock.now());
+    if (requeued.length) deps.log?.(`[notify] ${requeued.length} deliveries had lost their job: queued again`);
+  });
+  await jobs.schedule({ job: NOTICE_RECOVER_JOB, cron: NOTICE_RECOVER_CRON });
 }

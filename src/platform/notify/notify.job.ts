@@ -31,3 +31,19 @@ export const NOTICE_DELIVERY_WORK = { batchSize: 64, pollingIntervalSeconds: 0.5
 
 /** Deliveries of a batch whose adapters are called at once (each call is a network round trip). */
 export const NOTICE_SEND_CONCURRENCY = 32;
+
+/**
+ * A pending or retrying delivery untouched for this long has lost its job: every attempt stamps
+ * the row, and pg-boss retries within ~30 minutes (the sixth attempt waits at most 16–32 min,
+ * a run expires after 120 s). A job lost for good — its retries used up while the database was
+ * unreachable, pg-boss's tables restored from an older backup, a row written by hand — would
+ * otherwise leave the message unsent for ever.
+ */
+export const NOTICE_STALE_AFTER_MS = 60 * 60_000;
+
+/** Every 10 minutes: deliveries that lost their job get a new one (`requeueStaleDeliveries`). */
+export const NOTICE_RECOVER_JOB = defineJob<Record<string, never>>('notify.recover', { policy: 'stately' });
+export const NOTICE_RECOVER_CRON = '*/10 * * * *';
+
+/** The queues `registerNotifyJobs` works: give them to `startJobs`. */
+export const NOTIFY_JOBS = [NOTICE_DELIVERY_JOB, NOTICE_RECOVER_JOB] as const;

@@ -6,10 +6,10 @@ import { createTestDb, type TestDb } from '../../../test/db.ts';
 import { systemClock } from '../clock.ts';
 import { startJobs, type Jobs } from '../jobs/jobs.ts';
 import { inboxAdapter, logAdapter, smsAdapter } from './notify.adapters.ts';
-import { registerNotifyJobs } from './notify.delivery.ts';
-import { NOTICE_DELIVERY_JOB } from './notify.job.ts';
+import { registerNotifyJobs, requeueStaleDeliveries } from './notify.delivery.ts';
+import { NOTICE_DELIVERY_JOB, NOTICE_STALE_AFTER_MS, NOTIFY_JOBS } from './notify.job.ts';
 import { enqueueNotice } from './notify.ts';
-import { contactsOf, jobsFor, makeAccount, testNotice } from './fixtures.test-support.ts';
+import { contactsOf, jobsFor, makeAccount, REGION, testNotice } from './fixtures.test-support.ts';
 import { DEFAULT_SMS_TEMPLATE } from '../../config.ts';
 
 /**
@@ -39,7 +39,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`;
 
-  jobs = await startJobs({ databaseUrl: tdb.url, jobs: [NOTICE_DELIVERY_JOB], schedule: false, supervise: false, poolSize: 2, pollingIntervalSeconds: 0.5, onError: () => {} });
+  jobs = await startJobs({ databaseUrl: tdb.url, jobs: [...NOTIFY_JOBS], schedule: false, supervise: false, poolSize: 2, pollingIntervalSeconds: 0.5, onError: () => {} });
   // Production waits 30 s before the first retry; here 1 s (pg-boss backoff: 1–2 s).
   await jobs.boss.updateQueue(NOTICE_DELIVERY_JOB.name, { name: NOTICE_DELIVERY_JOB.name, retryLimit: 5, retryDelay: 1, retryBackoff: true });
   await registerNotifyJobs(jobs, {
@@ -109,6 +109,33 @@ describe('the delivery worker on pg-boss', () => {
     // loops), where one job per fetch every half second took 50 s for these.
     const { rows } = await sql<{ n: number }>`select count(distinct started_on)::int as n from pgboss.job where data->>'noticeId' = any(${ids}::text[])`.execute(tdb.db);
     expect(rows[0]!.n).toBeLessThanOrEqual(4);
+  }, 40_000);
+
+  it('a delivery whose job was lost is queued again after the stale period and delivered; one whose job still waits, or that is recent, is not', async () => {
+    const old = new Date(Date.now() - NOTICE_STALE_AFTER_MS - 60_000);
+    const sms = (n: number) => testNotice(null, { to: { phone: `+7701555${String(n).padStart(4, '0')}` }, channels: ['sms'] });
+    const [lost, waiting, recent] = await tdb.db.transaction().execute(async (trx) => {
+      const ids = [await enqueueNotice(trx, sms(1), old), await enqueueNotice(trx, sms(2), old), await enqueueNotice(trx, sms(3), new Date())];
+      // The first and the third lose their jobs; the second's waits an hour (a long retry backoff).
+      await sql`delete from pgboss.job where data->>'noticeId' = any(${[ids[0], ids[2]]}::text[])`.execute(trx);
+      await sql`update pgboss.job set start_after = now() + interval '1 hour' where data->>'noticeId' = ${ids[1]}`.execute(trx);
+      await sql`update notice_delivery set updated_at = ${old} where notice_id = any(${[ids[0], ids[1]]}::uuid[])`.execute(trx);
+      return ids;
+    });
+    const requeued = await requeueStaleDeliveries(tdb.db, new Date());
+    expect(requeued).toEqual([{ regionCode: REGION, noticeId: lost, channel: 'sms' }]);
+    const delivered = await until('the lost one delivered', async () => {
+      const d = await tdb.db.selectFrom('noticeDelivery').select(['status', 'attempts']).where('noticeId', '=', lost!).executeTakeFirstOrThrow();
+      return d.status === 'delivered' && d;
+    });
+    expect(delivered.attempts).toBe(1);
+    // Queued once: a second pass right after finds nothing (the row was stamped, then delivered).
+    expect(await requeueStaleDeliveries(tdb.db, new Date())).toEqual([]);
+    for (const id of [waiting!, recent!]) {
+      expect((await tdb.db.selectFrom('noticeDelivery').select('status').where('noticeId', '=', id).executeTakeFirstOrThrow()).status).toBe('pending');
+    }
+    expect((await jobsFor(tdb.db, waiting!)).map((j) => j.state)).toEqual(['created']);
+    expect(await jobsFor(tdb.db, recent!)).toEqual([]);
   }, 40_000);
 
   it('a notice whose transaction rolled back is never delivered', async () => {
