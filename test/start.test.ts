@@ -171,12 +171,12 @@ describe('npm start on an external PostgreSQL (DATABASE_URL)', () => {
       await until(() => s.output().includes('Ortak is ready'), 90_000, 'start on DATABASE_URL', s);
       expect(s.output()).toContain('Database: PostgreSQL at 127.0.0.1');
       expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready' });
-      // The background side runs too: the escalation sweep, the reports' compaction, session cleanup, file sweep and idempotency-key purge are scheduled.
+      // The background side runs too: the escalation sweep, the reports' compaction, the recovery of notice deliveries that lost their job, session cleanup, file sweep and idempotency-key purge are scheduled.
       const db = new pg.Client({ connectionString: withDatabase(inject('pgAdminUrl'), name) });
       await db.connect();
       const scheduled = (await db.query<{ name: string }>('select name from pgboss.schedule order by name')).rows.map((r) => r.name);
       await db.end();
-      expect(scheduled).toEqual(['appeals.reports-compact', 'auth.session-cleanup', 'files.sweep', 'http.idempotency-purge', 'workflow.sweep']);
+      expect(scheduled).toEqual(['appeals.reports-compact', 'auth.session-cleanup', 'files.sweep', 'http.idempotency-purge', 'notify.recover', 'workflow.sweep']);
       s.child.kill('SIGINT');
       expect(await s.exited, s.output()).toBe(0);
     } finally {
