@@ -55,7 +55,11 @@ describe('ReferenceCache.prime', () => {
 describe('readScope', () => {
   it("reads the revisions once for a request's reads; the next request's scope sees what was committed since", async () => {
     // Unscoped and outside a transaction: read on every call.
-    expect(revisions(t.db)).not.toBe(revisions(t.db));
+    const [a, b] = [revisions(t.db), revisions(t.db)];
+    expect(a).not.toBe(b);
+    // Awaited: left running, a read could outlive the file's database (an unhandled rejection
+    // "driver has already been destroyed" on a slow machine, seen in CI).
+    await Promise.all([a, b]);
     const first = readScope(t.db);
     const before = await revisions(first);
     expect(revisions(first)).toBe(revisions(first));
