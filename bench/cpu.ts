@@ -21,14 +21,19 @@ function hz(): number {
   return ticksPerSecond;
 }
 
-/** Fields of /proc/<pid>/stat after the command (which may hold spaces and parentheses). */
-function statFields(pid: number): string[] | null {
+/** /proc/<pid>/stat: the command (it may hold spaces and parentheses) and the fields after it. */
+function readStat(pid: number): { comm: string; fields: string[] } | null {
   try {
     const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return s.slice(s.lastIndexOf(')') + 2).split(' ');
+    const close = s.lastIndexOf(')');
+    return { comm: s.slice(s.indexOf('(') + 1, close), fields: s.slice(close + 2).split(' ') };
   } catch {
     return null;
   }
+}
+
+function statFields(pid: number): string[] | null {
+  return readStat(pid)?.fields ?? null;
 }
 
 // Indexes into statFields (field number in proc(5) minus 3): ppid 4, utime 14, stime 15, cutime 16, cstime 17.
@@ -40,24 +45,16 @@ export function processCpuMs(pid: number): number | null {
   return f ? ((Number(f[UTIME]) + Number(f[STIME])) * 1000) / hz() : null;
 }
 
-function comm(pid: number): string | null {
-  try {
-    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The postmaster of a backend (`select pg_backend_pid()`) when the server runs on this machine:
  * the backend and its parent are both processes named `postgres` here. A server elsewhere (its
  * backend's pid means nothing here) gives null.
  */
 export function postmasterOfBackend(backendPid: number): number | null {
-  if (comm(backendPid) !== 'postgres') return null;
-  const ppid = Number(statFields(backendPid)?.[PPID]);
-  return ppid > 1 && comm(ppid) === 'postgres' ? ppid : null;
+  const backend = readStat(backendPid);
+  if (backend?.comm !== 'postgres') return null;
+  const ppid = Number(backend.fields[PPID]);
+  return ppid > 1 && readStat(ppid)?.comm === 'postgres' ? ppid : null;
 }
 
 /**

@@ -53,7 +53,11 @@ export function route(db: Executor, q: { categoryId: string; territoryCode: stri
     rules: async (category, territoryCode) => {
       const byCategory = (await cache.get(db, `routing-rules:${territoryCode.slice(0, 2)}`, async () => {
         const m = new Map<string, RouteCandidate[]>();
-        for (const r of await activeRulesUnder(db, territoryCode.slice(0, 2))) m.set(r.categoryId, [...(m.get(r.categoryId) ?? []), r]);
+        for (const r of await activeRulesUnder(db, territoryCode.slice(0, 2))) {
+          const list = m.get(r.categoryId);
+          if (list) list.push(r);
+          else m.set(r.categoryId, [r]);
+        }
         return m;
       }))!;
       return category.path.flatMap((id) => byCategory.get(id) ?? []);

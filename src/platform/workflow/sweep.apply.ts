@@ -296,10 +296,14 @@ export async function applyDueSteps(
   let applied = 0;
   let notices = 0;
   let current: WorkflowCase = c;
+  let nextStepAt: Date | null = null;
   for (; i < ladder.length; i++) {
     const step = ladder[i]!;
     const dueAt = stepInstant(cal, step, times);
-    if (dueAt.getTime() > now.getTime()) break;
+    if (dueAt.getTime() > now.getTime()) {
+      nextStepAt = dueAt;
+      break;
+    }
     const [esc] = await executePrepared(trx, trx
       .insertInto('workflowEscalation')
       .values({
@@ -375,7 +379,6 @@ export async function applyDueSteps(
       current = (await findCase(trx, c.regionCode, c.id)) ?? current;
     }
   }
-  const nextStepAt = i < ladder.length ? stepInstant(cal, ladder[i]!, times) : null;
   await executePrepared(trx, trx
     .updateTable('workflowDeadline')
     .set({ nextStep: i, nextStepAt, level })
