@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../src/platform/db/cluster.ts';
+import { runFloor, VARIANTS } from './floor.ts';
 import { SCENARIOS } from './options.ts';
 
 /**
@@ -107,4 +108,27 @@ describe('npm run bench -- --smoke', () => {
       await c.end();
     }
   }, 240_000);
+
+  it('measures the write floor of an intake and of a lifecycle (bench/floor.ts) on the intakes the smoke run made', async () => {
+    const url = withDatabase(inject('pgAdminUrl'), name);
+    const results = await runFloor(url, { clients: 2, seconds: 1 });
+    expect(results.map((r) => r.variant)).toEqual([...Object.keys(VARIANTS), 'lifecycle']);
+    for (const r of results) expect(r.tps, r.variant).toBeGreaterThan(0);
+    // The copies are whole intakes and lifecycles: every step of a floor lifecycle was written.
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ closed: number; steps: number; notices: number }>(`
+        select count(*)::int as closed,
+          (select count(*)::int from workflow_history h join appeal x on x.region_code = h.region_code and x.case_id = h.case_id
+            where x.slip_number like 'FL-%' and x.state = 'closed' and h.seq in (10, 11, 12)) as steps,
+          (select count(*)::int from notice n where n.dedupe_key like 'floor:%') as notices
+        from appeal a where a.slip_number like 'FL-%' and a.state = 'closed'`);
+      expect(rows[0]!.closed).toBeGreaterThan(0);
+      expect(rows[0]!.steps).toBe(3 * rows[0]!.closed);
+      expect(rows[0]!.notices).toBeGreaterThan(rows[0]!.closed);
+    } finally {
+      await c.end();
+    }
+  }, 120_000);
 });

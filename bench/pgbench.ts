@@ -40,15 +40,25 @@ function run(bin: string, args: string[], env: NodeJS.ProcessEnv = process.env):
 }
 
 export async function runPgbench(url: string, opts: { clients: number; seconds: number }): Promise<PgbenchResult> {
-  const bin = findPgbench();
-  const version = (await run(bin, ['--version'])).trim().split('\n')[0] ?? '';
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  const script = path.join(os.tmpdir(), `ortak-pgbench-${process.pid}.sql`);
   try {
     await c.query('drop table if exists bench_pgbench');
     await c.query('create table bench_pgbench (id bigint generated always as identity primary key, n integer not null, payload text not null, at timestamptz not null default now())');
-    fs.writeFileSync(script, '\\set n random(1, 1000000000)\ninsert into bench_pgbench (n, payload) values (:n, md5(:n::text));\n');
+    return await runPgbenchScript(url, { ...opts, script: '\\set n random(1, 1000000000)\ninsert into bench_pgbench (n, payload) values (:n, md5(:n::text));\n' });
+  } finally {
+    await c.query('drop table if exists bench_pgbench').catch(() => {});
+    await c.end();
+  }
+}
+
+/** pgbench with a custom script (prepared statements, `clients` connections, at most 2 threads). */
+export async function runPgbenchScript(url: string, opts: { clients: number; seconds: number; script: string }): Promise<PgbenchResult> {
+  const bin = findPgbench();
+  const version = (await run(bin, ['--version'])).trim().split('\n')[0] ?? '';
+  const script = path.join(os.tmpdir(), `ortak-pgbench-${process.pid}-${Date.now()}.sql`);
+  try {
+    fs.writeFileSync(script, opts.script);
     // The same transport as the server's pool (the embedded cluster's Unix socket when `?host=` names it).
     const u = new URL(url);
     const env = { ...process.env, PGHOST: u.searchParams.get('host') ?? u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username), PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: u.pathname.slice(1) };
@@ -57,10 +67,10 @@ export async function runPgbench(url: string, opts: { clients: number; seconds: 
     if (!tps) throw new Error(`pgbench printed no tps:\n${out}`);
     const lat = /latency average = ([\d.]+) ms/.exec(out);
     const tx = /number of transactions actually processed: (\d+)/.exec(out);
+    const failed = /number of failed transactions: (\d+)/.exec(out);
+    if (failed && Number(failed[1]) > 0) throw new Error(`pgbench: ${failed[1]} transactions failed:\n${out}`);
     return { tps: Math.round(Number(tps[1]) * 10) / 10, latencyMs: lat ? Number(lat[1]) : null, transactions: tx ? Number(tx[1]) : 0, binary: bin, version };
   } finally {
-    await c.query('drop table if exists bench_pgbench').catch(() => {});
-    await c.end();
     fs.rmSync(script, { force: true });
   }
 }

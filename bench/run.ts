@@ -215,7 +215,17 @@ function checkDisk(dataDir: string, opts: Options): void {
  * PostgreSQL's side of a scenario (--pg-stats): every statement of the measured window by total
  * planning + execution time, with calls and time per operation, to `pgstat-<scenario>.txt`.
  */
-async function writePgStats(c: pg.Client, name: string, ops: number, out: string): Promise<void> {
+/** Rows written per table so far (pg_stat_user_tables, reported by backends at most every second or so), with each table's index count. */
+type TableWrites = Map<string, { ins: number; upd: number; hot: number; del: number; indexes: number }>;
+async function tableWrites(c: pg.Client): Promise<TableWrites> {
+  const rows = (await c.query<{ t: string; ins: string; upd: string; hot: string; del: string; indexes: number }>(
+    `select s.relname as t, s.n_tup_ins as ins, s.n_tup_upd as upd, s.n_tup_hot_upd as hot, s.n_tup_del as del,
+            (select count(*)::int from pg_index i where i.indrelid = s.relid) as indexes
+       from pg_stat_user_tables s`)).rows;
+  return new Map(rows.map((r) => [r.t, { ins: Number(r.ins), upd: Number(r.upd), hot: Number(r.hot), del: Number(r.del), indexes: r.indexes }]));
+}
+
+async function writePgStats(c: pg.Client, name: string, ops: number, out: string, writesBefore: TableWrites): Promise<void> {
   const rows = (await c.query<{ calls: string; plan: number; exec: number; rows: string; query: string }>(
     `select calls, total_plan_time as plan, total_exec_time as exec, rows, query from pg_stat_statements
       where dbid = (select oid from pg_database where datname = current_database())
@@ -227,6 +237,19 @@ async function writePgStats(c: pg.Client, name: string, ops: number, out: string
     const per = (x: number) => (x / Math.max(1, ops)).toFixed(3).padStart(7);
     lines.push(`${per(r.plan + r.exec)}  ${per(r.plan)}  ${per(r.exec)}  ${(Number(r.calls) / Math.max(1, ops)).toFixed(2).padStart(8)}  ${(Number(r.rows) / Math.max(1, Number(r.calls))).toFixed(1).padStart(9)}  ${r.query.replace(/\s+/g, ' ').slice(0, 220)}`);
   }
+  // Rows each operation wrote per table, and the index entries they cost: an insert or an update
+  // that is not HOT adds an entry to every index of its table.
+  const after = await tableWrites(c);
+  const per = (x: number) => (x / Math.max(1, ops)).toFixed(2).padStart(8);
+  const written = [...after].map(([t, a]) => {
+    const b = writesBefore.get(t) ?? { ins: 0, upd: 0, hot: 0, del: 0, indexes: a.indexes };
+    const d = { ins: a.ins - b.ins, upd: a.upd - b.upd, hot: a.hot - b.hot, del: a.del - b.del };
+    return { t, ...d, indexes: a.indexes, entries: (d.ins + d.upd - d.hot) * a.indexes };
+  }).filter((w) => w.ins + w.upd + w.del > 0).sort((x, y) => y.entries - x.entries);
+  const sum = (k: 'ins' | 'upd' | 'hot' | 'del' | 'entries') => written.reduce((a, w) => a + w[k], 0);
+  lines.push('', `rows written per operation (pg_stat_user_tables): ${per(sum('ins') + sum('upd') + sum('del')).trim()} rows, ${per(sum('entries')).trim()} index entries (insert or non-HOT update × the table's indexes)`,
+    'inserts  updates      HOT  deletes  indexes  entries  table');
+  for (const w of written) lines.push(`${per(w.ins)} ${per(w.upd)} ${per(w.hot)} ${per(w.del)} ${String(w.indexes).padStart(8)} ${per(w.entries)}  ${w.t}`);
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, `pgstat-${name}.txt`), lines.join('\n') + '\n');
 }
@@ -346,8 +369,12 @@ export async function main(argv: string[]): Promise<number> {
           let before: Awaited<ReturnType<typeof counters>> = { queries: 0, commits: 0, deliveries: 0, waiting: 0, wal: null };
           let load1 = 0;
           let cpuBefore: CpuReading | undefined;
+          let writesBefore: TableWrites = new Map();
           const measured = async () => {
-            if (opts.pgStats) await c.query('select pg_stat_statements_reset()');
+            if (opts.pgStats) {
+              await c.query('select pg_stat_statements_reset()');
+              writesBefore = await tableWrites(c);
+            }
             before = await counters();
             server!.resetWindow();
             load1 = os.loadavg()[0]!;
@@ -369,7 +396,7 @@ export async function main(argv: string[]): Promise<number> {
           r.deliveries_waiting = after.waiting;
           Object.assign(r, cpuFields(cpu), walPerOp(before.wal, after.wal, r.count + r.errors));
           results[name] = r;
-          if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out);
+          if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out, writesBefore);
           log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op  deliveries ${r.deliveries_per_s} /s (${r.deliveries_waiting} waiting)  ${cpuLine(cpu)}; WAL/op ${r.wal_records_per_op ?? '—'} records, ${r.wal_fpi_per_op ?? '—'} page images, ${r.wal_kb_per_op ?? '—'} kB${r.first_error ? `  (first: ${r.first_error})` : ''}`);
         }
       } finally {
@@ -387,13 +414,21 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.only.includes('sweep')) {
       log('\n4. escalation sweep (server stopped)');
       const { db } = createDb(url, 4);
+      let destroyed: Promise<void> | undefined;
+      const destroy = () => (destroyed ??= db.destroy());
       try {
         if (opts.pgStats) await c.query('select pg_stat_statements_reset()');
+        const writesBefore = opts.pgStats ? await tableWrites(c) : new Map();
         results.sweep = await runSweepScenario(db, opts.duration, log, { trace: opts.trace, out: opts.out, postmaster });
-        // Per due deadline (the minute sweeps after it add one index probe each).
-        if (opts.pgStats) await writePgStats(c, 'sweep', results.sweep.count, opts.out);
+        // Per due deadline (the minute sweeps after it add one index probe each). The sweep's
+        // backends report their row counts when they exit (an idle one waits up to 10 s).
+        if (opts.pgStats) {
+          await destroy();
+          await new Promise((r) => setTimeout(r, 500));
+          await writePgStats(c, 'sweep', results.sweep.count, opts.out, writesBefore);
+        }
       } finally {
-        await db.destroy();
+        await destroy();
       }
     }
     const scenarios = Object.fromEntries(
