@@ -90,8 +90,10 @@ async function copyStatement(c: pg.Client, table: string, tpl: string, replace: 
 /** The pgbench script of one intake's writes (the parts given), one transaction. */
 export async function floorScript(c: pg.Client, parts: Part[]): Promise<string> {
   const has = (p: Part) => parts.includes(p);
+  // The templates are numbered 1..count (fewer than TEMPLATES when fewer intakes were made).
+  const count = Number((await c.query<{ n: string }>('select count(*) as n from floor.appeal')).rows[0]!.n);
   const lines = [
-    `\\set n random(1, ${TEMPLATES})`,
+    `\\set n random(1, ${count})`,
     'begin;',
     `select gen_random_uuid() as aid, gen_random_uuid() as cid, gen_random_uuid() as nid, gen_random_uuid()::text as ikey \\gset`,
   ];
@@ -169,7 +171,7 @@ export interface FloorResult {
   ratio_to_pgbench: number;
 }
 
-export async function runFloor(url: string, opts: { clients: number; seconds: number; only?: string[]; log?: (s: string) => void }): Promise<FloorResult[]> {
+export async function runFloor(url: string, opts: { clients: number; seconds: number; only?: string[]; log?: (s: string) => void; baselineTps?: number }): Promise<FloorResult[]> {
   const log = opts.log ?? (() => {});
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -187,8 +189,9 @@ export async function runFloor(url: string, opts: { clients: number; seconds: nu
     log(`templates: ${n} intakes; rows per intake ${JSON.stringify(perIntake)} (+ an idempotency key written and updated)`);
     const results: FloorResult[] = [];
     // The machine's limit in the same minutes, as `npm run bench` measures it: one row a transaction.
-    const base = await runPgbench(url, { clients: opts.clients, seconds: opts.seconds });
-    log(`  pgbench    ${String(base.tps).padStart(8)} single-row inserts/s (the bench's baseline)`);
+    // (Given by `npm run bench`, which measured it at its start.)
+    const base = opts.baselineTps ? { tps: opts.baselineTps } : await runPgbench(url, { clients: opts.clients, seconds: opts.seconds });
+    if (!opts.baselineTps) log(`  pgbench    ${String(base.tps).padStart(8)} single-row inserts/s (the bench's baseline)`);
     const rowsOf = (parts: Part[]) => parts.reduce((a, p) => a + (p === 'idempotency' ? 2 : p === 'audit' ? 2 * perIntake.audit! : perIntake[p] ?? 0), 0);
     for (const variant of [...Object.keys(VARIANTS), 'lifecycle']) {
       if (opts.only && !opts.only.includes(variant)) continue;

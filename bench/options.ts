@@ -30,13 +30,15 @@ export interface Options {
   closedHistory: boolean;
   /** Node flags of the server process (default: those `npm start` runs with). */
   serverNodeFlags: string[];
+  /** After the scenarios, the write floor of an intake and a lifecycle (bench/floor.ts), when intake ran. */
+  floor: boolean;
 }
 
 export function parseOptions(argv: string[]): Options {
   const opts: Options = {
     appeals: 1_000_000, duration: 10, connections: 16, warmup: 2, pgbenchSeconds: 10, pgbenchClients: 8, smoke: false,
     only: [...SCENARIOS], out: path.join(ROOT, 'bench/results'), dataDir: undefined, keep: false, cpuProf: false, pgStats: false, trace: false, closedHistory: true,
-    serverNodeFlags: startNodeFlags(),
+    serverNodeFlags: startNodeFlags(), floor: true,
   };
   const set = new Set<string>();
   const num = (name: string, v: string | undefined): number => {
@@ -72,6 +74,7 @@ export function parseOptions(argv: string[]): Options {
       case '--pg-stats': opts.pgStats = true; break;
       case '--trace': opts.trace = true; break;
       case '--no-closed-history': opts.closedHistory = false; break;
+      case '--no-floor': opts.floor = false; break;
       case '--server-node-flags': opts.serverNodeFlags = (value() ?? '').split(/\s+/).filter(Boolean); break;
       case '--help':
       case '-h':

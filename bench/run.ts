@@ -15,7 +15,9 @@
  * operation of each scenario sends, trace-<scenario>.txt in the output directory),
  * --no-closed-history (closed appeals get no workflow history rows: no scenario reads them, and
  * the database is ~40 % smaller — for 10 M on a small disk), --server-node-flags "…" (the
- * server's node flags instead of those `npm start` runs with, e.g. "--max-old-space-size=256").
+ * server's node flags instead of those `npm start` runs with, e.g. "--max-old-space-size=256"),
+ * --no-floor (skips the write floor that follows the scenarios when intake ran: pgbench writing
+ * exactly an intake's and a lifecycle's rows, bench/floor.ts).
  *
  * On the embedded PostgreSQL 17 by default (a throwaway cluster in .test-data/bench-<pid>,
  * default settings: durability untouched), or on DATABASE_URL (an empty database, or one this
@@ -30,6 +32,7 @@ import pg from 'pg';
 import { embeddedBinDir, freePort, removeClusterDir, startCluster, withDatabase, type Cluster } from '../src/platform/db/cluster.ts';
 import { createDb } from '../src/platform/db/database.ts';
 import { Client } from './http.ts';
+import { runFloor } from './floor.ts';
 import { loadData, type LoadInfo } from './load.ts';
 import { runPgbench, type PgbenchResult } from './pgbench.ts';
 import { prepareFixtures, probe, runHttpScenario, runLifecycle, type Fixtures, type HttpScenario, type ScenarioResult } from './scenarios.ts';
@@ -431,9 +434,24 @@ export async function main(argv: string[]): Promise<number> {
         await destroy();
       }
     }
+    // The write floor: PostgreSQL alone writing exactly the rows of the intakes just made (and of
+    // a lifecycle), as many as it can, with pgbench's clients and seconds. Last, because it inserts
+    // into the register.
+    let floor: { intake_tps: number; lifecycle_tps: number; clients: number; seconds: number } | null = null;
+    if (opts.floor && results.intake) {
+      log(`\n5. write floor (bench/floor.ts): pgbench writing exactly an intake's and a lifecycle's rows, ${opts.pgbenchClients} clients, ${opts.pgbenchSeconds} s each`);
+      const f = await runFloor(url, { clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds, only: ['full', 'lifecycle'], baselineTps: pgb.tps, log });
+      floor = { intake_tps: f.find((x) => x.variant === 'full')!.tps, lifecycle_tps: f.find((x) => x.variant === 'lifecycle')!.tps, clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds };
+    }
+    const floorOf: Partial<Record<ScenarioName, number>> = floor ? { intake: floor.intake_tps, lifecycle: floor.lifecycle_tps } : {};
     const scenarios = Object.fromEntries(
-      SCENARIOS.filter((n) => results[n]).map((n) => [n, { ...results[n]!, ratio_to_pgbench: r2(results[n]!.rps / pgb.tps) }]),
-    ) as Record<ScenarioName, ScenarioResult & { ratio_to_pgbench: number }>;
+      SCENARIOS.filter((n) => results[n]).map((n) => [n, {
+        ...results[n]!,
+        ratio_to_pgbench: r2(results[n]!.rps / pgb.tps),
+        // What share of PostgreSQL's own ceiling for the same rows the whole path reaches.
+        ...(floorOf[n] ? { ratio_to_floor: r2(results[n]!.rps / floorOf[n]!) } : {}),
+      }]),
+    ) as Record<ScenarioName, ScenarioResult & { ratio_to_pgbench: number; ratio_to_floor?: number }>;
     const report = {
       timestamp: started.toISOString(),
       commit: gitCommit(),
@@ -445,6 +463,7 @@ export async function main(argv: string[]): Promise<number> {
       closed_history: opts.closedHistory,
       load_phases: load.phases,
       pgbench_tps: pgb.tps,
+      write_floor: floor,
       pgbench: { clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds, latency_ms: pgb.latencyMs, transactions: pgb.transactions, binary: pgb.binary, version: pgb.version, script: 'insert into bench_pgbench (n, payload) values (:n, md5(:n::text)), -M prepared' },
       server_peak_rss_mb: Math.round(peakRss),
       server_node_flags: opts.serverNodeFlags,
@@ -474,6 +493,10 @@ export async function main(argv: string[]): Promise<number> {
     fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     fs.writeFileSync(path.join(opts.out, `${prefix}latest.json`), JSON.stringify(report, null, 2) + '\n');
     process.stdout.write(`\n${table(scenarios, pgb.tps)}\n\npgbench ${pgb.tps} tps · server peak RSS ${Math.round(peakRss)} MB · data ${dataSizeMb} MB · ${load.appeals.toLocaleString('en')} appeals · load ${load.loadSeconds} s · ${report.postgres_version.split(' on ')[0]} · load average ${report.machine.load_avg_end.join(' ')}\n`);
+    if (floor) {
+      process.stdout.write(`write floor (PostgreSQL alone, the same rows): ${floor.intake_tps} intakes/s, ${floor.lifecycle_tps} lifecycles/s — the scenarios reach ` +
+        `${scenarios.intake?.ratio_to_floor ?? '—'} and ${scenarios.lifecycle?.ratio_to_floor ?? '—'} of it\n`);
+    }
     log(`written ${path.relative(process.cwd(), file)} and ${prefix}latest.json`);
     return 0;
   } finally {
