@@ -1,17 +1,20 @@
 /**
- * The write floor of an intake: PostgreSQL alone — pgbench, no application server — writing
- * exactly the rows that one intake writes, copied from intakes the bench's `intake` scenario made
- * in the same database. What it reaches per second is an upper bound for the intake scenario on
- * the same machine: the server's own CPU, the reads (session, duplicate search, lookups) and the
- * background work each intake causes (the audit sealer, the e-mail and SMS deliveries) all come
- * on top of it. Variants leave parts of the write set out, to show what each part costs.
+ * The write floor of an intake and of a lifecycle: PostgreSQL alone — pgbench, no application
+ * server — writing exactly the rows that one intake writes, copied from intakes the bench's
+ * `intake` scenario made in the same database (and, for `lifecycle`, those of the three steps
+ * after it). What it reaches per second is an upper bound for the intake and lifecycle scenarios
+ * on the same machine: the server's own CPU, the reads (session, duplicate search, lookups) and
+ * the background work each write causes (the audit sealer, the e-mail and SMS deliveries) all
+ * come on top of it. Variants leave parts of the write set out, to show what each part costs.
+ * `npm run bench` runs `full` and `lifecycle` after its scenarios (write_floor, ratio_to_floor).
  *
  *   npx tsx bench/floor.ts --data-dir <dir> [--seconds 10] [--clients 8] [--only full,no-jobs,…]
  *   DATABASE_URL=… npx tsx bench/floor.ts
  *
  * It INSERTS into the register's tables (appeals with slips `FL-…`, their cases, notices…): run it
  * on a copy of a bench data directory, never on a database anyone uses. It refuses a database
- * without the bench's `bench_meta` table, and one where no intake ran yet (no templates).
+ * without the bench's `bench_meta` table, and one where no intake ran yet (no templates). The
+ * templates stay in schema `floor`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
