@@ -8,16 +8,15 @@
  *   npx tsx bench/explain.ts --data-dir .test-data/bench-1m [--try-indexes]
  *   DATABASE_URL=postgres://… npx tsx bench/explain.ts
  */
-import path from 'node:path';
 import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { getCalendar } from '../src/platform/calendar/calendar.ts';
-import { embeddedBinDir, startCluster, withDatabase, type Cluster } from '../src/platform/db/cluster.ts';
 import { createDb, type Db } from '../src/platform/db/database.ts';
 import { dueDeadlinesQuery } from '../src/platform/workflow/sweep.ts';
 import { summaryQuery } from '../src/modules/appeals/reports/reports.repository.ts';
 import { resolvePeriod } from '../src/modules/appeals/reports/reports.period.ts';
 import { WORK_STATES } from '../src/modules/appeals/appeals.views.ts';
+import { openBenchDatabase } from './kept.ts';
 
 interface Case {
   name: string;
@@ -81,13 +80,7 @@ async function main() {
   const args = process.argv.slice(2);
   const dirArg = args.indexOf('--data-dir');
   const tryIndexes = args.includes('--try-indexes');
-  let cluster: Cluster | undefined;
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    if (dirArg < 0) throw new Error('give --data-dir DIR (a cluster the bench kept) or DATABASE_URL');
-    cluster = await startCluster({ binDir: await embeddedBinDir(), dataDir: path.resolve(args[dirArg + 1]!) });
-    url = withDatabase(cluster.url, 'ortak_bench');
-  }
+  const { url, stop } = await openBenchDatabase(dirArg < 0 ? undefined : args[dirArg + 1]);
   const { db } = createDb(url, 2);
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -114,7 +107,7 @@ async function main() {
   } finally {
     await c.end();
     await db.destroy();
-    await cluster?.stop();
+    await stop();
   }
 }
 

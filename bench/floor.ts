@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { embeddedBinDir, startCluster, withDatabase, type Cluster } from '../src/platform/db/cluster.ts';
+import { openBenchDatabase } from './kept.ts';
 import { runPgbench, runPgbenchScript } from './pgbench.ts';
 
 /** The tables of an intake's write set, in the order the server writes them. */
@@ -90,16 +90,30 @@ async function copyStatement(c: pg.Client, table: string, tpl: string, replace: 
   return `insert into ${table} (${cols.map(q).join(', ')}) select ${cols.map((x) => replace[x] ?? q(x)).join(', ')} from floor.${tpl} where n = :n${tail};`;
 }
 
-/** The pgbench script of one intake's writes (the parts given), one transaction. */
-export async function floorScript(c: pg.Client, parts: Part[]): Promise<string> {
-  const has = (p: Part) => parts.includes(p);
+/**
+ * A script's opening: a template drawn, the transaction begun, `extra` statements, and the new
+ * ids (appeal, case, notice, idempotency key) in pgbench variables.
+ */
+async function opening(c: pg.Client, extra: string[] = []): Promise<string[]> {
   // The templates are numbered 1..count (fewer than TEMPLATES when fewer intakes were made).
   const count = Number((await c.query<{ n: string }>('select count(*) as n from floor.appeal')).rows[0]!.n);
-  const lines = [
+  return [
     `\\set n random(1, ${count})`,
     'begin;',
+    ...extra,
     `select gen_random_uuid() as aid, gen_random_uuid() as cid, gen_random_uuid() as nid, gen_random_uuid()::text as ikey \\gset`,
   ];
+}
+
+/** The pgbench script of one intake's writes (the parts given), one transaction. */
+export async function floorScript(c: pg.Client, parts: Part[]): Promise<string> {
+  return [...(await opening(c)), ...(await partStatements(c, parts)), 'commit;'].join('\n') + '\n';
+}
+
+/** The statements writing the given parts of an intake, in the server's order. */
+async function partStatements(c: pg.Client, parts: Part[]): Promise<string[]> {
+  const has = (p: Part) => parts.includes(p);
+  const lines: string[] = [];
   if (has('idempotency')) lines.push(`insert into idempotency_key (scope, key, request_hash, status_code, response, created_at, expires_at) values ('floor', :ikey::text, md5(:ikey::text), 0, '', now(), now() + interval '1 day');`);
   if (has('appeal')) lines.push(await copyStatement(c, 'appeal', 'appeal', { id: `:aid::uuid`, case_id: `:cid::uuid`, slip_number: `'FL-' || :aid::text`, received_at: 'now()', created_at: 'now()', updated_at: 'now()' }));
   if (has('case')) lines.push(await copyStatement(c, 'workflow_case', 'case', { id: `:cid::uuid`, subject_id: `:aid::text` }));
@@ -118,8 +132,7 @@ export async function floorScript(c: pg.Client, parts: Part[]): Promise<string> 
   select gen_random_uuid(), name, jsonb_set(data, '{noticeId}', to_jsonb(:nid::text)), priority, now(), retry_limit, retry_delay, retry_backoff, expire_in, now() + keep, dead_letter, policy from floor.jobs where n = :n;`.replace(/\n\s*/g, ' '));
   }
   if (has('idempotency')) lines.push(`update idempotency_key set status_code = 201, response = (select row_to_json(a)::text from floor.appeal a where n = :n) where scope = 'floor' and key = :ikey::text;`);
-  lines.push('commit;');
-  return lines.join('\n') + '\n';
+  return lines;
 }
 
 /**
@@ -130,7 +143,6 @@ export async function floorScript(c: pg.Client, parts: Part[]): Promise<string> 
  * then met, and the answer's notice with its deliveries, inbox message, attempt and job.
  */
 export async function lifecycleScript(c: pg.Client): Promise<string> {
-  const intake = (await floorScript(c, ALL)).split('\n').filter(Boolean);
   const key = `region_code = :rc::text and id = :aid::uuid`;
   const caseKey = `region_code = :rc::text and id = :cid::uuid`;
   const step = async (seq: number, action: string, from: string, to: string, appealSet: string, caseSet: string, extra: string[]) => [
@@ -142,11 +154,11 @@ export async function lifecycleScript(c: pg.Client): Promise<string> {
     `with ins as (${(await copyStatement(c, 'audit_log', 'audit', { id: 'default', pos: 'default', at: 'now()', entity_id: ':cid::text', action: `'workflow.action'` }, ` and entity_type = 'workflow_case' limit 1`)).slice(0, -1)} returning region_code, id) insert into audit_pending (region_code, log_id) select region_code, id from ins;`,
     'commit;',
   ];
-  const noticeParts = (await floorScript(c, ['notice', 'deliveries', 'inbox', 'attempts', 'jobs'])).split('\n').filter((l) => l.startsWith('insert'));
+  const noticeParts = await partStatements(c, ['notice', 'deliveries', 'inbox', 'attempts', 'jobs']);
   const lines = [
-    ...intake.slice(0, 2),
-    `select region_code as rc from floor.appeal where n = :n \\gset`,
-    ...intake.slice(2),
+    ...(await opening(c, [`select region_code as rc from floor.appeal where n = :n \\gset`])),
+    ...(await partStatements(c, ALL)),
+    'commit;',
     `select gen_random_uuid() as nid \\gset`,
     ...(await step(10, 'accept', 'assigned', 'in_progress', '', '', [])),
     ...(await step(11, 'answer', 'in_progress', 'answered',
@@ -222,14 +234,7 @@ async function main(argv: string[]): Promise<void> {
   const seconds = Number(arg('--seconds') ?? 10);
   const clients = Number(arg('--clients') ?? 8);
   const only = arg('--only')?.split(',');
-  const dataDir = arg('--data-dir');
-  let cluster: Cluster | undefined;
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    if (!dataDir) throw new Error('give --data-dir <a copy of a bench data directory> or DATABASE_URL');
-    cluster = await startCluster({ binDir: await embeddedBinDir(), dataDir });
-    url = withDatabase(cluster.url, 'ortak_bench');
-  }
+  const { url, stop } = await openBenchDatabase(arg('--data-dir'));
   try {
     console.log(`write floor of an intake: pgbench, ${clients} clients, ${seconds} s per variant; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     const results = await runFloor(url, { clients, seconds, ...(only ? { only } : {}), log: (s) => console.log(s) });
@@ -239,7 +244,7 @@ async function main(argv: string[]): Promise<void> {
       fs.writeFileSync(path.join(out, 'floor.json'), JSON.stringify({ at: new Date().toISOString(), clients, seconds, results }, null, 2) + '\n');
     }
   } finally {
-    await cluster?.stop();
+    await stop();
   }
 }
 
