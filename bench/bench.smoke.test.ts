@@ -48,7 +48,8 @@ function runBench(args: string[], env: Record<string, string>): Promise<{ code: 
 
 describe('npm run bench -- --smoke', () => {
   it('loads, runs pgbench and every scenario, and writes the report', async () => {
-    const { code, output } = await runBench(['--smoke', '--out', out], { DATABASE_URL: withDatabase(inject('pgAdminUrl'), name) });
+    // A small pool: every scenario still passes through it, and the report names it.
+    const { code, output } = await runBench(['--smoke', '--out', out], { DATABASE_URL: withDatabase(inject('pgAdminUrl'), name), DATABASE_POOL_SIZE: '3' });
     expect(code, output).toBe(0);
     const report = JSON.parse(fs.readFileSync(path.join(out, 'smoke-latest.json'), 'utf8')) as Record<string, unknown> & { scenarios: Record<string, Record<string, number>> };
     for (const field of ['pgbench_tps', 'server_peak_rss_mb', 'data_size_mb', 'appeals', 'machine', 'postgres_version', 'commit', 'load_seconds']) {
@@ -56,6 +57,7 @@ describe('npm run bench -- --smoke', () => {
     }
     expect(report.pgbench_tps as number).toBeGreaterThan(0);
     expect(report.server_peak_rss_mb as number).toBeGreaterThan(0);
+    expect(report.server_pool_size).toBe(3);
     expect(report.appeals as number).toBeGreaterThanOrEqual(2000);
     expect(report.machine).toMatchObject({ cores: expect.any(Number), memory_mb: expect.any(Number) });
     expect(Object.keys(report.scenarios)).toEqual([...SCENARIOS]);

@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { embeddedBinDir, freePort, removeClusterDir, startCluster, withDatabase, type Cluster } from '../src/platform/db/cluster.ts';
 import { createDb } from '../src/platform/db/database.ts';
+import { loadConfig } from '../src/config.ts';
 import { Client } from './http.ts';
 import { runFloor } from './floor.ts';
 import { tableWrites, writePgStats, type TableWrites } from './pgstats.ts';
@@ -430,6 +431,8 @@ export async function main(argv: string[]): Promise<number> {
       pgbench: { clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds, latency_ms: pgb.latencyMs, transactions: pgb.transactions, binary: pgb.binary, version: pgb.version, script: 'insert into bench_pgbench (n, payload) values (:n, md5(:n::text)), -M prepared' },
       server_peak_rss_mb: Math.round(peakRss),
       server_node_flags: opts.serverNodeFlags,
+      // DATABASE_POOL_SIZE of the environment the bench ran in, as the server read it.
+      server_pool_size: loadConfig({ DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE }).databasePoolSize,
       server_idle_rss_mb: Math.round(idleRss),
       server_rss_under_load_mb: Math.round(Math.max(0, ...Object.values(results).map((r) => Number(r?.server_rss_max_mb ?? 0)))),
       server_notices_logged: noticesLogged,

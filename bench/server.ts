@@ -32,7 +32,7 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 } as typeof pg.Client.prototype.query;
 const config = loadConfig();
 if (!config.databaseUrl) throw new Error('bench/server.ts needs DATABASE_URL');
-const { db } = createDb(config.databaseUrl, 20); // the pool size `serve` uses
+const { db } = createDb(config.databaseUrl, config.databasePoolSize); // as `serve` does
 await migrate(config.databaseUrl);
 const app = await buildApp({ config, db, clock: systemClock });
 app.get('/__bench/queries', { schema: { hide: true } }, async () => ({ queries }));

@@ -4,8 +4,12 @@ import { ConfigError, loadConfig } from './config.ts';
 describe('config', () => {
   it('has documented defaults', () => {
     const c = loadConfig({}, '/srv/ortak');
-    expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: undefined, dataDir: '/srv/ortak/data', logLevel: 'info', seedDemo: true, cookieSecure: false, sessionTtlHours: 12 });
+    expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: undefined, databasePoolSize: 8, dataDir: '/srv/ortak/data', logLevel: 'info', seedDemo: true, cookieSecure: false, sessionTtlHours: 12 });
     expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('takes the pool size from DATABASE_POOL_SIZE', () => {
+    expect(loadConfig({ DATABASE_POOL_SIZE: '6' }).databasePoolSize).toBe(6);
   });
 
   it('secure cookies in production unless turned off', () => {
@@ -21,6 +25,8 @@ describe('config', () => {
     ['LOG_LEVEL', 'loud'],
     ['SEED_DEMO', 'maybe'],
     ['SESSION_TTL_HOURS', '0'],
+    ['DATABASE_POOL_SIZE', '0'],
+    ['DATABASE_POOL_SIZE', 'many'],
     ['MAP_TILE_URL', 'ftp://tiles'],
   ])('a bad %s (%s) stops the start naming the variable', (name, value) => {
     let err: unknown;

@@ -51,7 +51,7 @@ async function serve(config: Config) {
     out(`Could not start the database: ${(e as Error).message}`);
     process.exit(1);
   }
-  const { db } = createDb(target.url, 20);
+  const { db } = createDb(target.url, config.databasePoolSize);
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
