@@ -14,9 +14,10 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /**
    * DATABASE_POOL_SIZE — the server's connections to PostgreSQL (the background jobs hold 4 more).
-   * Default 8: on two cores 4–8 wrote ~14 % more intakes a second than 20, with a quarter less
-   * PostgreSQL CPU per intake and a third lower p99 (bench/README.md, stop 18) — more concurrent
-   * writers than cores only queue inside PostgreSQL. Raise it for a database on a bigger machine.
+   * Default 8: on two cores 8 wrote ~14 % more intakes a second than 20, with a fifth less
+   * PostgreSQL CPU per intake and a ~28 % lower p99 (bench/README.md, "The server's pool") — more
+   * concurrent writers than cores only queue inside PostgreSQL. Raise it for a database on a
+   * bigger machine.
    */
   readonly databasePoolSize: number;
   /** DATA_DIR — where the embedded database and uploaded files live. Default ./data. */
