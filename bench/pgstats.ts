@@ -22,7 +22,7 @@ export async function tableWrites(c: pg.Client): Promise<TableWrites> {
  * planning + execution time, with calls and time per operation, and the rows it wrote per
  * table since `writesBefore`, to `pgstat-<scenario>.txt`.
  */
-export async function writePgStats(c: pg.Client, name: string, ops: number, out: string, writesBefore: TableWrites): Promise<void> {
+export async function writePgStats(c: pg.Client, name: string, ops: number, out: string, writesBefore: TableWrites, wal?: { from: string; to: string }): Promise<void> {
   const rows = (await c.query<{ calls: string; plan: number; exec: number; rows: string; query: string }>(
     `select calls, total_plan_time as plan, total_exec_time as exec, rows, query from pg_stat_statements
       where dbid = (select oid from pg_database where datname = current_database())
@@ -47,6 +47,39 @@ export async function writePgStats(c: pg.Client, name: string, ops: number, out:
   lines.push('', `rows written per operation (pg_stat_user_tables): ${per(sum('ins') + sum('upd') + sum('del')).trim()} rows, ${per(sum('entries')).trim()} index entries (insert or non-HOT update × the table's indexes)`,
     'inserts  updates      HOT  deletes  indexes  entries  table');
   for (const w of written) lines.push(`${per(w.ins)} ${per(w.upd)} ${per(w.hot)} ${per(w.del)} ${String(w.indexes).padStart(8)} ${per(w.entries)}  ${w.t}`);
+  if (wal) lines.push('', ...(await walByRelation(c, wal.from, wal.to, ops)));
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, `pgstat-${name}.txt`), lines.join('\n') + '\n');
+}
+
+/**
+ * The WAL written between two positions, per relation (tables and indexes alike), from the WAL
+ * itself (pg_walinspect): the block references, the distinct pages, and the whole-page images
+ * (a page's first change after a checkpoint, with full_page_writes on) per operation. Says which
+ * relation's pages a write path dirties, the cost rows-per-table cannot show. The WAL of a long
+ * window may already be recycled by a checkpoint; then the section says so.
+ */
+export async function walByRelation(c: pg.Client, from: string, to: string, ops: number): Promise<string[]> {
+  try {
+    await c.query('create extension if not exists pg_walinspect');
+    // pg_walinspect reads flushed WAL only. A commit flushes what precedes it when synchronous_commit
+    // is on and the transaction wrote WAL (a message record, here): for a server that defers
+    // flushes (the suite's does).
+    await c.query("begin; set local synchronous_commit = on; select pg_logical_emit_message(true, 'ortak-bench', 'flush'); commit");
+    const rows = (await c.query<{ rel: string; refs: number; pages: number; fpi: number; fpi_kb: number; data_kb: number }>(
+      `select coalesce(pg_filenode_relation(b.reltablespace, b.relfilenode)::text, 'filenode ' || b.relfilenode) as rel,
+              count(*)::int as refs, count(distinct b.relblocknumber)::int as pages,
+              count(*) filter (where b.block_fpi_length > 0)::int as fpi,
+              (coalesce(sum(b.block_fpi_length), 0) / 1024.0)::float8 as fpi_kb, (coalesce(sum(b.block_data_length), 0) / 1024.0)::float8 as data_kb
+         from pg_get_wal_block_info($1::pg_lsn, $2::pg_lsn, false) b
+        where b.reldatabase = (select oid from pg_database where datname = current_database()) and b.relforknumber = 0
+        group by 1 order by 5 desc, 2 desc`, [from, to])).rows;
+    const per = (x: number, d = 2) => (x / Math.max(1, ops)).toFixed(d).padStart(8);
+    const sum = (k: 'refs' | 'pages' | 'fpi' | 'fpi_kb') => rows.reduce((a, r) => a + r[k], 0);
+    return [`WAL per operation by relation (pg_walinspect, ${from} to ${to}): ${per(sum('refs')).trim()} block references, ${per(sum('pages')).trim()} distinct pages, ${per(sum('fpi')).trim()} page images (${per(sum('fpi_kb'), 1).trim()} kB)`,
+      '    refs    pages  images  image kB  data kB  relation',
+      ...rows.slice(0, 40).map((r) => `${per(r.refs)} ${per(r.pages)} ${per(r.fpi)} ${per(r.fpi_kb, 1)} ${per(r.data_kb, 1)}  ${r.rel}`)];
+  } catch (e) {
+    return [`WAL per relation: not available (${(e as Error).message})`];
+  }
 }

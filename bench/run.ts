@@ -358,7 +358,7 @@ export async function main(argv: string[]): Promise<number> {
           r.deliveries_waiting = after.waiting;
           Object.assign(r, cpuFields(cpu), walPerOp(before.wal, after.wal, r.count + r.errors));
           results[name] = r;
-          if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out, writesBefore);
+          if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out, writesBefore, before.wal && after.wal ? { from: before.wal.lsn, to: after.wal.lsn } : undefined);
           log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op  deliveries ${r.deliveries_per_s} /s (${r.deliveries_waiting} waiting)  ${cpuLine(cpu)}; WAL/op ${r.wal_records_per_op ?? '—'} records, ${r.wal_fpi_per_op ?? '—'} page images, ${r.wal_kb_per_op ?? '—'} kB${r.first_error ? `  (first: ${r.first_error})` : ''}`);
         }
       } finally {
@@ -381,13 +381,15 @@ export async function main(argv: string[]): Promise<number> {
       try {
         if (opts.pgStats) await c.query('select pg_stat_statements_reset()');
         const writesBefore = opts.pgStats ? await tableWrites(c) : new Map();
+        const lsn = async () => (await c.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn')).rows[0]!.lsn;
+        const walFrom = opts.pgStats ? await lsn() : '';
         results.sweep = await runSweepScenario(db, opts.duration, log, { trace: opts.trace, out: opts.out, postmaster });
         // Per due deadline (the minute sweeps after it add one index probe each). The sweep's
         // backends report their row counts when they exit (an idle one waits up to 10 s).
         if (opts.pgStats) {
           await destroy();
           await new Promise((r) => setTimeout(r, 500));
-          await writePgStats(c, 'sweep', results.sweep.count, opts.out, writesBefore);
+          await writePgStats(c, 'sweep', results.sweep.count, opts.out, writesBefore, { from: walFrom, to: await lsn() });
         }
       } finally {
         await destroy();

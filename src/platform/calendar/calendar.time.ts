@@ -32,9 +32,22 @@ export function isValidDate(v: unknown): v is Date {
   return v instanceof Date && Number.isFinite(v.getTime());
 }
 
+// The day after a date, kept: it is the step of every day-by-day loop of term arithmetic, and
+// the dates a process meets are a few thousand (each ~50 bytes; cleared if ever 100,000).
+const dayAfter = new Map<string, string>();
+
 export function addDays(date: string, n: number): string {
+  if (n === 1) {
+    const hit = dayAfter.get(date);
+    if (hit !== undefined) return hit;
+  }
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+  const out = new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+  if (n === 1) {
+    if (dayAfter.size >= 100_000) dayAfter.clear();
+    dayAfter.set(date, out);
+  }
+  return out;
 }
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */

@@ -48,6 +48,8 @@ export interface Calendar {
    *  of the Nth working day. skipped = non-working days passed over. */
   addWorkingDays(receivedAt: Date, days: number): { due: Date; skipped: CalendarDay[] };
   addWorkingHours(at: Date, hours: number): Date;
+  /** The instants (ms) working hours start and end on a date, working or not (computed once per date). */
+  workingHours(date: string): readonly [number, number];
   addCalendarDays(receivedAt: Date, days: number): Date;
   workingDaysBetween(from: Date, to: Date): number;
 }
@@ -143,16 +145,15 @@ export function buildCalendar(settings: CalendarSettings, days: Iterable<Calenda
   const endMin = hhmmToMinutes(settings.workEnd);
 
   const day = (date: string): CalendarDay => {
-    if (!isIsoDate(date)) throw calendarError('invalid_date', `not a date (YYYY-MM-DD): ${show(date)}`, { value: show(date) });
+    // A known date is valid by construction; only a miss needs telling a bad text from a gap.
     const d = byDate.get(date);
-    if (!d) {
-      throw calendarError('out_of_range', `${date} is outside the calendar (${first ?? '—'} … ${last ?? '—'})`, {
-        date,
-        first: first ?? '—',
-        last: last ?? '—',
-      });
-    }
-    return d;
+    if (d) return d;
+    if (!isIsoDate(date)) throw calendarError('invalid_date', `not a date (YYYY-MM-DD): ${show(date)}`, { value: show(date) });
+    throw calendarError('out_of_range', `${date} is outside the calendar (${first ?? '—'} … ${last ?? '—'})`, {
+      date,
+      first: first ?? '—',
+      last: last ?? '—',
+    });
   };
   const isWorkingDay = (date: string) => day(date).isWorking;
   // Working days up to and including each known date, built on first use; empty when the known
@@ -171,12 +172,26 @@ export function buildCalendar(settings: CalendarSettings, days: Iterable<Calenda
     }
     return ords;
   };
-  const startOf = (date: string) => zonedToUtc(date, startMin, timeZone);
-  const endOf = (date: string) => zonedToUtc(date, endMin, timeZone);
+  // Per date, computed once for the calendar's life (it is immutable): the instants its working
+  // hours start and end (each a time-zone conversion) and the next working date. Term arithmetic
+  // asks for the same few hundred dates again and again (the sweep's ladders: bench/README.md).
+  const hours = new Map<string, readonly [number, number]>();
+  const hoursOf = (date: string): readonly [number, number] => {
+    let h = hours.get(date);
+    if (!h) hours.set(date, (h = [zonedToUtc(date, startMin, timeZone).getTime(), zonedToUtc(date, endMin, timeZone).getTime()]));
+    return h;
+  };
+  const startOf = (date: string) => new Date(hoursOf(date)[0]);
+  const endOf = (date: string) => new Date(hoursOf(date)[1]);
+  const nextWorking = new Map<string, string>();
   const nextWorkingDate = (date: string): string => {
-    let d = addDays(date, 1);
-    while (!isWorkingDay(d)) d = addDays(d, 1);
-    return d;
+    let next = nextWorking.get(date);
+    if (next === undefined) {
+      next = addDays(date, 1);
+      while (!isWorkingDay(next)) next = addDays(next, 1);
+      nextWorking.set(date, next);
+    }
+    return next;
   };
   const localDate = (at: Date): string => {
     checkInstant(at);
@@ -209,6 +224,7 @@ export function buildCalendar(settings: CalendarSettings, days: Iterable<Calenda
     localDate,
     receiptDay,
     nextWorkingMoment,
+    workingHours: hoursOf,
 
     addWorkingDays(receivedAt: Date, days: number) {
       checkInstant(receivedAt, 'receivedAt');
@@ -234,13 +250,15 @@ export function buildCalendar(settings: CalendarSettings, days: Iterable<Calenda
       checkInstant(at);
       checkCount(hours, MAX_TERM_HOURS, 'invalid_hours');
       let remaining = Math.round(hours * 3_600_000);
-      let cur = nextWorkingMoment(at);
+      let cur = nextWorkingMoment(at).getTime();
+      // A working moment lies on its own working date; each next one starts a working date.
+      let date = localDate(new Date(cur));
       for (;;) {
-        const date = localDate(cur);
-        const available = endOf(date).getTime() - cur.getTime();
-        if (remaining <= available) return new Date(cur.getTime() + remaining);
+        const available = hoursOf(date)[1] - cur;
+        if (remaining <= available) return new Date(cur + remaining);
         remaining -= available;
-        cur = startOf(nextWorkingDate(date));
+        date = nextWorkingDate(date);
+        cur = hoursOf(date)[0];
       }
     },
 

@@ -41,6 +41,19 @@ describe('deadlines on the seeded 2024–2027 calendar (fast-check)', () => {
     );
   });
 
+  it('adding working hours and counting them back agree, to the millisecond', () => {
+    // addWorkingHours (calendar.ts) and workingMsBetween (here) walk the days separately, each
+    // through the calendar's per-date caches; any drift between the two would move reminders.
+    fc.assert(
+      fc.property(instant, fc.double({ min: 0, max: 400, noNaN: true }), (start, hours) => {
+        const end = cal.addWorkingHours(start, hours);
+        expect(workingMsBetween(cal, start, end)).toBe(Math.round(hours * 3_600_000));
+        expect(isWorkingMoment(end)).toBe(true);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   it('escalation steps fall on working moments, in ladder order', () => {
     fc.assert(
       fc.property(instant, term, fc.array(step, { minLength: 1, maxLength: 4 }), (start, t, steps) => {

@@ -1,5 +1,5 @@
 import type { Calendar } from '../calendar/calendar.ts';
-import { addDays, hhmmToMinutes, isIsoDate, zonedToUtc } from '../calendar/calendar.time.ts';
+import { addDays, hhmmToMinutes, isIsoDate } from '../calendar/calendar.time.ts';
 import type { DeadlineUnit, EscalationStep, LimitUnit, Term } from './definition.ts';
 
 /**
@@ -28,11 +28,7 @@ export function workingDayMs(cal: Calendar): number {
 
 /** The close of working hours on a calendar date (whether or not it is a working day). */
 export function endOfDay(cal: Calendar, date: string): Date {
-  return zonedToUtc(date, hhmmToMinutes(cal.workEnd), cal.timeZone);
-}
-
-function startOfDay(cal: Calendar, date: string): Date {
-  return zonedToUtc(date, hhmmToMinutes(cal.workStart), cal.timeZone);
+  return new Date(cal.workingHours(date)[1]);
 }
 
 /** The due instant of a term that starts at `startedAt`. */
@@ -52,19 +48,6 @@ export function extendDue(cal: Calendar, due: Date, term: Term): Date {
   return term.unit === 'working_hours' ? cal.addWorkingHours(due, term.amount) : dueAfter(cal, justBefore(due), term);
 }
 
-// Working hours of a date as instants, per calendar object (calendars are immutable and cached
-// per region, so this lives as long as the calendar does). Time-zone conversion through Intl is
-// the expensive part of every ladder computation; a sweep asks for the same days again and again.
-const hoursCache = new WeakMap<Calendar, Map<string, readonly [number, number]>>();
-
-function workingHoursOf(cal: Calendar, date: string): readonly [number, number] {
-  let m = hoursCache.get(cal);
-  if (!m) hoursCache.set(cal, (m = new Map()));
-  let h = m.get(date);
-  if (!h) m.set(date, (h = [startOfDay(cal, date).getTime(), endOfDay(cal, date).getTime()]));
-  return h;
-}
-
 /** Working time (ms) between two instants: the overlap of [from, to] with working hours of working days. */
 export function workingMsBetween(cal: Calendar, from: Date, to: Date): number {
   if (to.getTime() <= from.getTime()) return 0;
@@ -72,7 +55,7 @@ export function workingMsBetween(cal: Calendar, from: Date, to: Date): number {
   const last = cal.localDate(to);
   for (let d = cal.localDate(from); d <= last; d = addDays(d, 1)) {
     if (!cal.isWorkingDay(d)) continue;
-    const [start, end] = workingHoursOf(cal, d);
+    const [start, end] = cal.workingHours(d);
     const s = Math.max(start, from.getTime());
     const e = Math.min(end, to.getTime());
     if (e > s) total += e - s;
