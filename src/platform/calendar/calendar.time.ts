@@ -32,20 +32,20 @@ export function isValidDate(v: unknown): v is Date {
   return v instanceof Date && Number.isFinite(v.getTime());
 }
 
-// The day after a date, kept: it is the step of every day-by-day loop of term arithmetic, and
-// the dates a process meets are a few thousand (each ~50 bytes; cleared if ever 100,000).
+// The day after and the day before a date, kept: the steps of every day-by-day loop of term
+// arithmetic; the dates a process meets are a few thousand (~50 bytes each; cleared at 100,000).
 const dayAfter = new Map<string, string>();
+const dayBefore = new Map<string, string>();
 
 export function addDays(date: string, n: number): string {
-  if (n === 1) {
-    const hit = dayAfter.get(date);
-    if (hit !== undefined) return hit;
-  }
+  const kept = n === 1 ? dayAfter : n === -1 ? dayBefore : undefined;
+  const hit = kept?.get(date);
+  if (hit !== undefined) return hit;
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const out = new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-  if (n === 1) {
-    if (dayAfter.size >= 100_000) dayAfter.clear();
-    dayAfter.set(date, out);
+  if (kept) {
+    if (kept.size >= 100_000) kept.clear();
+    kept.set(date, out);
   }
   return out;
 }
@@ -140,14 +140,27 @@ export function zoneOffsetMs(at: Date, timeZone: string): number {
   return offset;
 }
 
+const DAY_MS = 86_400_000;
+// 'YYYY-MM-DD' per day number (days since 1970-01-01), kept: every list item and term step asks
+// for the local date of an instant, and the days a process meets are a few thousand.
+const isoOfDay = new Map<number, string>();
+
+function isoDay(day: number): string {
+  let s = isoOfDay.get(day);
+  if (s === undefined) {
+    const d = new Date(day * DAY_MS);
+    s = `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+    if (isoOfDay.size >= 100_000) isoOfDay.clear();
+    isoOfDay.set(day, s);
+  }
+  return s;
+}
+
 export function zonedParts(at: Date, timeZone: string): ZonedParts {
-  const local = new Date(at.getTime() + zoneOffsetMs(at, timeZone));
-  const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
-  return {
-    date: `${String(local.getUTCFullYear()).padStart(4, '0')}-${String(local.getUTCMonth() + 1).padStart(2, '0')}-${String(local.getUTCDate()).padStart(2, '0')}`,
-    minutes,
-    msOfDay: minutes * 60_000 + local.getUTCSeconds() * 1000 + local.getUTCMilliseconds(),
-  };
+  const local = at.getTime() + zoneOffsetMs(at, timeZone);
+  const day = Math.floor(local / DAY_MS);
+  const msOfDay = local - day * DAY_MS;
+  return { date: isoDay(day), minutes: Math.floor(msOfDay / 60_000), msOfDay };
 }
 
 /** The instant at which the wall clock in `timeZone` shows `date` + `minutes`. */
