@@ -25,9 +25,10 @@ async function appealOf(ctx: { trx: Executor; case: { regionCode: string; subjec
  * the applicant's verdict too); returns what the action answers with.
  */
 export async function syncAppeal(
-  trx: Executor, regionCode: string, appealId: string, caseId: string, now: Date, verdict?: { verdict: string; rating: number | null },
+  trx: Executor, regionCode: string, appealId: string, caseId: string, now: Date,
+  extra?: { verdict?: { verdict: string; rating: number | null } | undefined; answer?: repo.AnswerFields | undefined },
 ): Promise<repo.ActionState> {
-  return repo.syncFromCaseRow(trx, regionCode, appealId, caseId, now, verdict);
+  return repo.syncFromCaseRow(trx, regionCode, appealId, caseId, now, extra);
 }
 
 const lang = (a: repo.AppealRow) => a.lang as Lang;
@@ -59,18 +60,12 @@ const effects: Record<string, EffectHandler> = {
     await notifyStaff(ctx.trx, a, to, 'staff_info_provided', {}, ctx.at, `info_provided:${ctx.case.version}`);
   },
 
-  // The answer text is on the appeal already (answerAppeal writes it before the action).
-  // Duplicates merged into this appeal follow its answer, and each of their applicants is told.
+  // The applicant is told. The answer itself goes on the appeal with the sync after the action,
+  // and the duplicates merged into it follow it then (answerAppeal, `followAnswer`).
   async sendAnswer(ctx) {
     const a = await appealOf(ctx);
     const decision = ctx.trigger.kind === 'action' ? String(ctx.trigger.input.decision ?? '') : '';
     await notifyApplicant(ctx.trx, a, 'answered', { decision: t(lang(a), `appeals:decision.${decision}`) }, ctx.at, `answered:${ctx.case.version}`);
-    const duplicates = await executePrepared(ctx.trx, ctx.trx.selectFrom('appeal').select('id').where('regionCode', '=', a.regionCode).where('originalId', '=', a.id));
-    for (const d of duplicates) {
-      await repo.updateAppeal(ctx.trx, a.regionCode, d.id, { answerText: a.answerText, answerDecision: a.answerDecision, answeredAt: a.answeredAt, answeredBy: a.answeredBy, updatedAt: ctx.at });
-      const dup = (await repo.findAppeal(ctx.trx, a.regionCode, d.id))!;
-      await notifyApplicant(ctx.trx, dup, 'answered_original', { original: a.slipNumber, decision: t(lang(dup), `appeals:decision.${decision}`) }, ctx.at, `answered_original:${a.id}:${ctx.case.version}`);
-    }
   },
 
   // APPC art. 76: the applicant is told of the extension (the rule allows 3 working days; we tell at once).
@@ -114,7 +109,7 @@ const effects: Record<string, EffectHandler> = {
   async closeOnSilence(ctx) {
     const a = await appealOf(ctx);
     await performAction(ctx.trx, SYSTEM_DEPS, { regionCode: ctx.case.regionCode, caseId: ctx.case.id, action: 'close_on_silence', actor: ctx.actor, at: ctx.at, asSystem: true });
-    await syncAppeal(ctx.trx, a.regionCode, a.id, ctx.case.id, ctx.at, { verdict: 'silent', rating: a.rating });
+    await syncAppeal(ctx.trx, a.regionCode, a.id, ctx.case.id, ctx.at, { verdict: { verdict: 'silent', rating: a.rating } });
   },
 };
 
@@ -167,3 +162,16 @@ export function appealHooks(): HookRegistry {
   return Object.fromEntries([...keys].map((k) => [k, hooks]));
 }
 
+
+/**
+ * Duplicates merged into an appeal follow its answer, and each of their applicants is told
+ * (after the answer's sync wrote it on the appeal: `caseVersion` is the answered case's).
+ */
+export async function followAnswer(trx: Executor, a: repo.AppealRow, answer: repo.AnswerFields, caseVersion: number, now: Date): Promise<void> {
+  const duplicates = await executePrepared(trx, trx.selectFrom('appeal').select('id').where('regionCode', '=', a.regionCode).where('originalId', '=', a.id));
+  for (const d of duplicates) {
+    await repo.updateAppeal(trx, a.regionCode, d.id, { answerText: answer.answerText, answerDecision: answer.answerDecision, answeredAt: answer.answeredAt, answeredBy: answer.answeredBy, updatedAt: now });
+    const dup = (await repo.findAppeal(trx, a.regionCode, d.id))!;
+    await notifyApplicant(trx, dup, 'answered_original', { original: a.slipNumber, decision: t(lang(dup), `appeals:decision.${answer.answerDecision}`) }, now, `answered_original:${a.id}:${caseVersion}`);
+  }
+}

@@ -8,7 +8,7 @@ import { findOrganization, isWithinOrganization } from '../directory/directory.s
 import { getStaff } from '../directory/staff.service.ts';
 import { accessTo, assertCoordinator, assertOrganizationStaff, findCoordinationOrganization, type Access } from './appeals.access.ts';
 import type { AppealsDeps } from './appeals.deps.ts';
-import { syncAppeal } from './appeals.effects.ts';
+import { followAnswer, syncAppeal } from './appeals.effects.ts';
 import type { Attachment } from './appeals.intake.ts';
 import * as repo from './appeals.repository.ts';
 
@@ -41,7 +41,7 @@ async function act(
   deps: AppealsDeps,
   a: repo.AppealRow & { caseId: string },
   action: string,
-  opts: Versioned & Pick<PerformActionInput, 'input' | 'comment' | 'assign' | 'asSystem'> & { verdict?: { verdict: string; rating: number | null } },
+  opts: Versioned & Pick<PerformActionInput, 'input' | 'comment' | 'assign' | 'asSystem'> & { verdict?: { verdict: string; rating: number | null }; answer?: repo.AnswerFields },
   actor: Actor,
   now: Date,
 ): Promise<repo.ActionState> {
@@ -53,7 +53,7 @@ async function act(
     ...(opts.assign ? { assign: opts.assign } : {}),
     ...(opts.asSystem ? { asSystem: true } : {}),
   });
-  return syncAppeal(trx, a.regionCode, a.id, a.caseId, now, opts.verdict);
+  return syncAppeal(trx, a.regionCode, a.id, a.caseId, now, { verdict: opts.verdict, answer: opts.answer });
 }
 
 async function storeAttachments(trx: Executor, deps: AppealsDeps, a: repo.AppealRow, files: Attachment[] | undefined, stage: 'info' | 'answer', actor: Actor, now: Date): Promise<void> {
@@ -139,12 +139,13 @@ export async function answerAppeal(
   const a = await loadForAction(trx, ref, actor, ['organization', 'coordination']);
   const text = cleanLong('text', input.text, 20_000);
   // Mirrors for reports: working days from the receipt day to this answer, and on time = no deemed refusal recorded.
-  const answerWorkingDays = answerDays(await getCalendar(trx, a.regionCode), a.receivedAt, now);
-  await repo.updateAppeal(trx, a.regionCode, a.id, {
+  const answer: repo.AnswerFields = {
     answerText: text, answerDecision: input.decision, answeredAt: now, answeredBy: actor.kind === 'staff' ? actor.staffId : null,
-    answerWorkingDays, answeredOnTime: a.deemedRefusalAt === null, updatedAt: now,
-  });
-  const state = await act(trx, deps, a, 'answer', { expectedVersion: input.expectedVersion, input: { decision: input.decision } }, actor, now);
+    answerWorkingDays: answerDays(await getCalendar(trx, a.regionCode), a.receivedAt, now), answeredOnTime: a.deemedRefusalAt === null,
+  };
+  // The answer goes on the appeal with the sync after the action: one write of the row, not two.
+  const state = await act(trx, deps, a, 'answer', { expectedVersion: input.expectedVersion, input: { decision: input.decision }, answer }, actor, now);
+  await followAnswer(trx, a, answer, state.caseVersion, now);
   await storeAttachments(trx, deps, a, input.attachments, 'answer', actor, now);
   return state;
 }

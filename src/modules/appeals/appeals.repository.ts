@@ -146,12 +146,31 @@ export interface ActionState {
  * written by the same UPDATE: the appeal row carries 15 indexes, so each extra UPDATE of it
  * costs PostgreSQL an index entry in every one of them.
  */
+/** What an answer writes on the appeal, with the sync after the action (`syncFromCaseRow`). */
+export interface AnswerFields {
+  answerText: string;
+  answerDecision: string;
+  answeredAt: Date;
+  answeredBy: string | null;
+  answerWorkingDays: number | null;
+  answeredOnTime: boolean;
+}
+
 export async function syncFromCaseRow(
-  trx: Executor, regionCode: string, appealId: string, caseId: string, now: Date, verdict?: { verdict: string; rating: number | null },
+  trx: Executor, regionCode: string, appealId: string, caseId: string, now: Date,
+  extra: { verdict?: { verdict: string; rating: number | null } | undefined; answer?: AnswerFields | undefined } = {},
 ): Promise<ActionState> {
-  // A named statement (platform/db/prepared.ts), two texts: it runs on every lifecycle step.
+  const { verdict, answer } = extra;
+  // A named statement (platform/db/prepared.ts), three texts: it runs on every lifecycle step, and
+  // the step's own fields (a verdict, an answer) go with it — one write of the appeal row, not two.
+  const own = verdict
+    ? sql`, verdict = ${verdict.verdict}, rating = ${verdict.rating}, verdict_at = ${now}`
+    : answer
+      ? sql`, answer_text = ${answer.answerText}, answer_decision = ${answer.answerDecision}, answered_at = ${answer.answeredAt}, answered_by = ${answer.answeredBy}::uuid,
+          answer_working_days = ${answer.answerWorkingDays}::int, answered_on_time = ${answer.answeredOnTime}`
+      : sql``;
   const [row] = await executePrepared(trx, sql<ActionState>`update appeal a set case_id = c.id, state = c.state, organization_id = c.organization_id, assignee_id = c.assignee_id,
-      due_at = coalesce(c.due_at, c.state_due_at), closed_at = c.closed_at, updated_at = ${now}${verdict ? sql`, verdict = ${verdict.verdict}, rating = ${verdict.rating}, verdict_at = ${now}` : sql``}
+      due_at = coalesce(c.due_at, c.state_due_at), closed_at = c.closed_at, updated_at = ${now}${own}
     from workflow_case c
     where c.region_code = ${regionCode} and c.id = ${caseId} and a.region_code = ${regionCode} and a.id = ${appealId}
     returning a.id, a.state, a.organization_id, a.assignee_id, a.due_at, a.closed_at, c.version as case_version`.compile(trx));
