@@ -2,14 +2,11 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import { appendAudit } from '../../platform/audit/audit.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { invalid } from '../../platform/http/errors.ts';
-import type { Lang } from '../../platform/i18n/i18n.ts';
-import { t } from '../../platform/i18n/i18n.ts';
 import { performAction } from '../../platform/workflow/cases.ts';
 import { accessTo } from './appeals.access.ts';
 import type { AppealsDeps } from './appeals.deps.ts';
-import { syncAppeal } from './appeals.effects.ts';
+import { copyAnswerToDuplicate, syncAppeal } from './appeals.effects.ts';
 import { loadForAction, type AppealRef } from './appeals.lifecycle.ts';
-import { notifyApplicant } from './appeals.notices.ts';
 import * as repo from './appeals.repository.ts';
 
 /**
@@ -17,7 +14,7 @@ import * as repo from './appeals.repository.ts';
  * suggested (within `RADIUS_METRES` when both have a point, else the same KATO territory),
  * ranked by pg_trgm text similarity. Staff merge a duplicate into its original: the duplicate
  * closes as `merged`, its applicant is told, and when the original is answered the answer is
- * copied to every duplicate and each applicant is told (effect `sendAnswer`).
+ * copied to every duplicate and each applicant is told (`followAnswer`, `copyAnswerToDuplicate`).
  */
 
 export const RADIUS_METRES = 300;
@@ -63,9 +60,7 @@ export async function mergeAppeal(trx: Executor, deps: AppealsDeps, ref: AppealR
   await repo.updateAppeal(trx, dup.regionCode, dup.id, { originalId: original.id, mergedAt: now, updatedAt: now });
   if (original.answerText) {
     // The original was answered already: the duplicate follows at once.
-    await repo.updateAppeal(trx, dup.regionCode, dup.id, { answerText: original.answerText, answerDecision: original.answerDecision, answeredAt: original.answeredAt, answeredBy: original.answeredBy });
-    const d = (await repo.findAppeal(trx, dup.regionCode, dup.id))!;
-    await notifyApplicant(trx, d, 'answered_original', { original: original.slipNumber, decision: t(d.lang as Lang, `appeals:decision.${original.answerDecision}`) }, now, `answered_original:${original.id}`);
+    await copyAnswerToDuplicate(trx, original, dup.id, original, now, `answered_original:${original.id}`);
   }
   await syncAppeal(trx, dup.regionCode, dup.id, dup.caseId!, now);
   await appendAudit(trx, { regionCode: dup.regionCode, actor, action: 'appeal.merged', entityType: 'appeal', entityId: dup.id, organizationId: dup.organizationId, data: { originalId: original.id }, at: now });

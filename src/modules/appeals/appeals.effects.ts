@@ -162,16 +162,21 @@ export function appealHooks(): HookRegistry {
   return Object.fromEntries([...keys].map((k) => [k, hooks]));
 }
 
-
 /**
  * Duplicates merged into an appeal follow its answer, and each of their applicants is told
  * (after the answer's sync wrote it on the appeal: `caseVersion` is the answered case's).
  */
 export async function followAnswer(trx: Executor, a: repo.AppealRow, answer: repo.AnswerFields, caseVersion: number, now: Date): Promise<void> {
   const duplicates = await executePrepared(trx, trx.selectFrom('appeal').select('id').where('regionCode', '=', a.regionCode).where('originalId', '=', a.id));
-  for (const d of duplicates) {
-    await repo.updateAppeal(trx, a.regionCode, d.id, { answerText: answer.answerText, answerDecision: answer.answerDecision, answeredAt: answer.answeredAt, answeredBy: answer.answeredBy, updatedAt: now });
-    const dup = (await repo.findAppeal(trx, a.regionCode, d.id))!;
-    await notifyApplicant(trx, dup, 'answered_original', { original: a.slipNumber, decision: t(lang(dup), `appeals:decision.${answer.answerDecision}`) }, now, `answered_original:${a.id}:${caseVersion}`);
-  }
+  for (const d of duplicates) await copyAnswerToDuplicate(trx, a, d.id, answer, now, `answered_original:${a.id}:${caseVersion}`);
+}
+
+/** One duplicate takes its original's answer and its applicant is told (on the answer, or on a merge into an answered appeal). */
+export async function copyAnswerToDuplicate(
+  trx: Executor, original: Pick<repo.AppealRow, 'regionCode' | 'slipNumber'>, duplicateId: string,
+  answer: Pick<repo.AppealRow, 'answerText' | 'answerDecision' | 'answeredAt' | 'answeredBy'>, now: Date, dedupeKey: string,
+): Promise<void> {
+  await repo.updateAppeal(trx, original.regionCode, duplicateId, { answerText: answer.answerText, answerDecision: answer.answerDecision, answeredAt: answer.answeredAt, answeredBy: answer.answeredBy, updatedAt: now });
+  const dup = (await repo.findAppeal(trx, original.regionCode, duplicateId))!;
+  await notifyApplicant(trx, dup, 'answered_original', { original: original.slipNumber, decision: t(lang(dup), `appeals:decision.${answer.answerDecision}`) }, now, dedupeKey);
 }

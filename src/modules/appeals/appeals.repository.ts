@@ -140,12 +140,6 @@ export interface ActionState {
   caseVersion: number;
 }
 
-/**
- * `syncFromCase` in one statement: the case's current row, read by the UPDATE itself, which
- * returns what the action answers with. With `verdict` the applicant's verdict (and rating) is
- * written by the same UPDATE: the appeal row carries 15 indexes, so each extra UPDATE of it
- * costs PostgreSQL an index entry in every one of them.
- */
 /** What an answer writes on the appeal, with the sync after the action (`syncFromCaseRow`). */
 export interface AnswerFields {
   answerText: string;
@@ -156,6 +150,12 @@ export interface AnswerFields {
   answeredOnTime: boolean;
 }
 
+/**
+ * `syncFromCase` in one statement: the case's current row, read by the UPDATE itself, which
+ * returns what the action answers with. With `verdict` the applicant's verdict (and rating), with
+ * `answer` the answer's fields, are written by the same UPDATE: the appeal row carries 15 indexes, so each extra UPDATE of it
+ * costs PostgreSQL an index entry in every one of them.
+ */
 export async function syncFromCaseRow(
   trx: Executor, regionCode: string, appealId: string, caseId: string, now: Date,
   extra: { verdict?: { verdict: string; rating: number | null } | undefined; answer?: AnswerFields | undefined } = {},
