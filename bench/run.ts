@@ -381,7 +381,7 @@ export async function main(argv: string[]): Promise<number> {
       try {
         if (opts.pgStats) await c.query('select pg_stat_statements_reset()');
         const writesBefore = opts.pgStats ? await tableWrites(c) : new Map();
-        const lsn = async () => (await c.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn')).rows[0]!.lsn;
+        const lsn = async () => (await c.query<WalReading>(WAL_SQL)).rows[0]!.lsn;
         const walFrom = opts.pgStats ? await lsn() : '';
         results.sweep = await runSweepScenario(db, opts.duration, log, { trace: opts.trace, out: opts.out, postmaster });
         // Per due deadline (the minute sweeps after it add one index probe each). The sweep's
