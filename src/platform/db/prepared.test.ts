@@ -60,4 +60,32 @@ describe('registered statements go to PostgreSQL as named statements', () => {
       await app.close();
     }
   });
+
+  it("the inbox's default work list is two named statements that PostgreSQL runs on a generic plan", async () => {
+    const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', DATABASE_URL: t.testDb.url });
+    const app = await buildApp({ config, db: one, logger: false });
+    try {
+      await app.ready();
+      const executor = await login(app, 'executor');
+      // PostgreSQL tries a generic plan after five custom ones, and keeps it only if it costs no more.
+      for (let i = 0; i < 8; i++) {
+        const res = await app.inject({ method: 'GET', url: '/api/appeals/inbox', headers: executor.headers });
+        expect(res.statusCode).toBe(200);
+        expect(res.json().total).toBe(res.json().items.length);
+      }
+      const lists = (
+        await one.executeQuery<{ statement: string; genericPlans: number; customPlans: number }>(
+          CompiledQuery.raw(`select statement, generic_plans::int as "genericPlans", custom_plans::int as "customPlans" from pg_prepared_statements where statement like '%from "appeal" as "a"%' and statement like '%a.state in (''registered''%'`),
+        )
+      ).rows;
+      expect(lists.map((l) => (l.statement.startsWith('select count(*)') ? 'count' : 'page')).sort()).toEqual(['count', 'page']);
+      // A generic plan kept: the literal work states prove appeal_work_ix's partial predicate.
+      for (const l of lists) expect(l.genericPlans, l.statement).toBeGreaterThan(0);
+      // A state filter is a parameter: that list stays unnamed.
+      expect((await app.inject({ method: 'GET', url: '/api/appeals/inbox?state=registered', headers: executor.headers })).statusCode).toBe(200);
+      expect((await prepared()).filter((r) => r.statement.includes('"a"."state" = $')).length).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -4,8 +4,9 @@ import type { DB } from './schema.generated.ts';
 
 /**
  * Named (prepared) statements for the hot statements whose PostgreSQL planning costs more than
- * running them: sign-in, and what an intake and a lifecycle action write (the case, its history
- * and deadlines, the appeal, audit rows, notices and their pg-boss jobs, the idempotency claim).
+ * running them: sign-in, what an intake and a lifecycle action write (the case, its history
+ * and deadlines, the appeal, audit rows, notices and their pg-boss jobs, the idempotency claim),
+ * and the first page of an organization's work list with its count (`listInbox`).
  * Kysely's pg driver sends every statement unnamed, so PostgreSQL parses and plans it on every
  * call; pg_stat_statements in the bench (`npm run bench -- --pg-stats`) showed the one-statement
  * sign-in planning for ~0.8 ms and running for ~0.07 ms, and planning at ~22 % of PostgreSQL's
@@ -18,7 +19,11 @@ import type { DB } from './schema.generated.ts';
  * rows): a generic plan chosen for a report over a date range could be a poor one. Registered
  * texts are few and fixed — about 40; each holds a plan in every pooled backend —, hence the cap:
  * a call site whose text varies with its input (an IN list of any length, a patch whose keys come
- * from a request) must not be named.
+ * from a request) must not be named. Naming saves the planning only once PostgreSQL keeps the
+ * generic plan, which it does when that plan costs no more than the custom ones: a parameter where
+ * the custom plan saw a value that shapes it (a partial index's predicate, a LIMIT) keeps it
+ * planning on every call — such constants go into the named text as literals (`listInbox`;
+ * `pg_prepared_statements.generic_plans` shows which plan a connection uses).
  *
  * Hazard: a named `select *` / `returning *` planned before a migration that adds a column to its
  * table fails afterwards in that connection ("cached plan must not change result type"). `serve`
