@@ -6,6 +6,9 @@ import { loadConfig } from '../../config.ts';
 import { createDb, type Db } from './database.ts';
 import { prepareStatement, preparedName } from './prepared.ts';
 
+/** Karaganda, the demo region of the test database. */
+const REGION = '350000000';
+
 describe('registered statements go to PostgreSQL as named statements', () => {
   let t: TestApp;
   let one: Db;
@@ -18,6 +21,8 @@ describe('registered statements go to PostgreSQL as named statements', () => {
     await one?.destroy();
   });
 
+  const generic = async () =>
+    (await one.executeQuery<{ statement: string; genericPlans: number }>(CompiledQuery.raw('select statement, generic_plans::int as "genericPlans" from pg_prepared_statements'))).rows;
   const prepared = async () =>
     (await one.executeQuery<{ name: string; statement: string }>(CompiledQuery.raw('select name, statement from pg_prepared_statements order by name'))).rows;
 
@@ -61,7 +66,7 @@ describe('registered statements go to PostgreSQL as named statements', () => {
     }
   });
 
-  it("the inbox's default work list is two named statements that PostgreSQL runs on a generic plan", async () => {
+  it('the default work list and the summary are named statements that PostgreSQL runs on a generic plan', async () => {
     const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', DATABASE_URL: t.testDb.url });
     const app = await buildApp({ config, db: one, logger: false });
     try {
@@ -73,14 +78,19 @@ describe('registered statements go to PostgreSQL as named statements', () => {
         expect(res.statusCode).toBe(200);
         expect(res.json().total).toBe(res.json().items.length);
       }
-      const lists = (
-        await one.executeQuery<{ statement: string; genericPlans: number; customPlans: number }>(
-          CompiledQuery.raw(`select statement, generic_plans::int as "genericPlans", custom_plans::int as "customPlans" from pg_prepared_statements where statement like '%from "appeal" as "a"%' and statement like '%a.state in (''registered''%'`),
-        )
-      ).rows;
+      const lists = (await generic()).filter((l) => l.statement.includes('from "appeal" as "a"') && l.statement.includes("a.state in ('registered'"));
       expect(lists.map((l) => (l.statement.startsWith('select count(*)') ? 'count' : 'page')).sort()).toEqual(['count', 'page']);
       // A generic plan kept: the literal work states prove appeal_work_ix's partial predicate.
       for (const l of lists) expect(l.genericPlans, l.statement).toBeGreaterThan(0);
+      // The coordination centre's summary and the public statistics: one named statement (rollup and overdue index ranges).
+      const coordinator = await login(app, 'coordinator');
+      for (let i = 0; i < 8; i++) {
+        const period = i % 2 ? 'from=2025-01-01&to=2025-12-31' : 'from=2025-02-01&to=2025-02-28';
+        expect((await app.inject({ method: 'GET', url: `/api/appeals/reports/summary?regionCode=${REGION}&${period}`, headers: coordinator.headers })).statusCode).toBe(200);
+      }
+      const summary = (await generic()).filter((l) => l.statement.includes('appeal_report_day'));
+      expect(summary).toHaveLength(1);
+      expect(summary[0]!.genericPlans).toBeGreaterThan(0);
       // A state filter is a parameter: that list stays unnamed.
       expect((await app.inject({ method: 'GET', url: '/api/appeals/inbox?state=registered', headers: executor.headers })).statusCode).toBe(200);
       expect((await prepared()).filter((r) => r.statement.includes('"a"."state" = $')).length).toBe(0);

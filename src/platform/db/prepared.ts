@@ -6,7 +6,8 @@ import type { DB } from './schema.generated.ts';
  * Named (prepared) statements for the hot statements whose PostgreSQL planning costs more than
  * running them: sign-in, what an intake and a lifecycle action write (the case, its history
  * and deadlines, the appeal, audit rows, notices and their pg-boss jobs, the idempotency claim),
- * and the first page of an organization's work list with its count (`listInbox`).
+ * the first page of an organization's work list with its count (`listInbox`), and the summary of
+ * the coordination centre and the public statistics (`summaryRows`).
  * Kysely's pg driver sends every statement unnamed, so PostgreSQL parses and plans it on every
  * call; pg_stat_statements in the bench (`npm run bench -- --pg-stats`) showed the one-statement
  * sign-in planning for ~0.8 ms and running for ~0.07 ms, and planning at ~22 % of PostgreSQL's
@@ -16,7 +17,8 @@ import type { DB } from './schema.generated.ts';
  * when that is estimated no worse (plan_cache_mode auto).
  *
  * Only statements whose plan does not depend on the values belong here (lookups by key, writes of
- * rows): a generic plan chosen for a report over a date range could be a poor one. Registered
+ * rows, reads whose plan was checked to be one shape over their range of values): a generic plan
+ * chosen for a report over the register and a date range could be a poor one. Registered
  * texts are few and fixed — about 40; each holds a plan in every pooled backend —, hence the cap:
  * a call site whose text varies with its input (an IN list of any length, a patch whose keys come
  * from a request) must not be named. Naming saves the planning only once PostgreSQL keeps the

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../../platform/db/database.ts';
+import { executePrepared } from '../../../platform/db/prepared.ts';
 import { WORK_STATES } from '../appeals.views.ts';
 import type { Interval } from './reports.period.ts';
 
@@ -120,10 +121,18 @@ export async function compactReportChanges(db: Executor): Promise<number> {
   return r.rows[0]?.n ?? 0;
 }
 
+/**
+ * Sent as a named statement (prepared.ts): planning it was ~40 % of its time (0.64 of 1.64 ms per
+ * request at 1 M, `--pg-stats`), and its plan is one shape whatever the region and period — the
+ * rollup's key range, `appeal_overdue_ix`'s range, a mixed aggregate over a few hundred rows. The
+ * generic plan was that shape for 30 days, 1 year and 2 years and no slower (bench/README.md,
+ * stop 20). Two texts: with and without an organization filter.
+ */
 export async function summaryRows(db: Executor, c: Cohort, interval: Interval): Promise<SummaryRow[]> {
-  const r = await summaryQuery(c, interval).execute(db.withoutPlugins());
+  const plain = db.withoutPlugins();
+  const rows = await executePrepared(plain, summaryQuery(c, interval).compile(plain));
   // grouping(org, bucket): 1 = bucket rolled up (per organization), 2 = org rolled up (per bucket), 3 = the total.
-  return r.rows.map(({ g, ...row }) => ({ ...row, set: g === 1 ? 'organization' : g === 2 ? 'bucket' : 'total' }));
+  return rows.map(({ g, ...row }) => ({ ...row, set: g === 1 ? 'organization' : g === 2 ? 'bucket' : 'total' }));
 }
 
 export interface IgnoringRow {
