@@ -16,7 +16,7 @@ import type { AppealsDeps } from './appeals.deps.ts';
 import * as repo from './appeals.repository.ts';
 import * as ref from './appeals.reference.ts';
 import { maySplit } from './appeals.split.ts';
-import { applicantView, LIST_COLUMNS, listItem, publicView, WORK_STATES, workingDaysLeft, type AppealListItem, type ApplicantView, type ListRow, type PublicAppealView } from './appeals.views.ts';
+import { applicantView, LIST_COLUMNS, listItem, publicView, WORK_STATES, WORK_STATES_SQL, workingDaysLeft, type AppealListItem, type ApplicantView, type ListRow, type PublicAppealView } from './appeals.views.ts';
 
 /** The read side: an appeal's page, my appeals, the inbox, the head's overview, the caller lookup. */
 
@@ -240,8 +240,8 @@ export async function listInbox(db: Executor, actor: Actor, f: InboxFilter, now:
   return { items: await items(db, rows, now), total: Number(total!.n), ...page };
 }
 
-/** `state in ('registered', …)` with the work states as literals (constants; see `listInbox`). */
-const WORK_STATE_LIST = sql<boolean>`a.state in (${sql.join(WORK_STATES.map((s) => sql.lit(s)))})`;
+/** `state in ('registered', …)` with the work states as literals (see `listInbox`). */
+const WORK_STATE_LIST = sql<boolean>`a.state in (${WORK_STATES_SQL})`;
 
 export interface HolderRow {
   assigneeId: string | null;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Calendar } from '../../platform/calendar/calendar.ts';
 import { maskName, maskedEmail, maskedIin, maskedPhone } from './appeals.access.ts';
 import type { AppealRow } from './appeals.repository.ts';
@@ -8,6 +9,11 @@ export const OPEN_STATES = ['registered', 'assigned', 'in_progress', 'awaiting_a
 export const CLOSED_STATES = ['closed', 'forwarded', 'not_considered', 'merged', 'withdrawn'] as const;
 /** States in which an organization (or the coordination centre) has work to do. */
 export const WORK_STATES = ['registered', 'assigned', 'in_progress', 'awaiting_applicant', 'reopened'] as const;
+/**
+ * The work states as SQL literals, for `state in (…)`: constants, and a literal list lets a named
+ * statement's generic plan prove the partial predicates of `appeal_work_ix` and `appeal_overdue_ix`.
+ */
+export const WORK_STATES_SQL = sql.join(WORK_STATES.map((s) => sql.lit(s)));
 
 /** Open311 status: everything not closed is open. */
 export function publicStatus(state: string): 'open' | 'closed' {

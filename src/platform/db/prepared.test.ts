@@ -42,11 +42,20 @@ describe('registered statements go to PostgreSQL as named statements', () => {
     expect(rows.some((r) => r.statement.includes('* 2'))).toBe(false);
   });
 
-  it('the sign-in statement and the revision read are named once a request used them, and still answer right', async () => {
+  /** The app over the one-connection pool, so that pg_prepared_statements shows what its requests prepared. */
+  const withApp = async (run: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<void>) => {
     const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', DATABASE_URL: t.testDb.url });
     const app = await buildApp({ config, db: one, logger: false });
     try {
       await app.ready();
+      await run(app);
+    } finally {
+      await app.close();
+    }
+  };
+
+  it('the sign-in statement and the revision read are named once a request used them, and still answer right', () =>
+    withApp(async (app) => {
       const executor = await login(app, 'executor');
       for (let i = 0; i < 7; i++) {
         const me = await app.inject({ method: 'GET', url: '/api/auth/me', headers: executor.headers });
@@ -61,16 +70,10 @@ describe('registered statements go to PostgreSQL as named statements', () => {
       // A signed-out cookie is refused by the same named statement on its next use.
       await app.inject({ method: 'POST', url: '/api/auth/logout', headers: executor.headers });
       expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: executor.headers })).statusCode).toBe(401);
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 
-  it('the default work list and the summary are named statements that PostgreSQL runs on a generic plan', async () => {
-    const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', DATABASE_URL: t.testDb.url });
-    const app = await buildApp({ config, db: one, logger: false });
-    try {
-      await app.ready();
+  it('the default work list and the summary are named statements that PostgreSQL runs on a generic plan', () =>
+    withApp(async (app) => {
       const executor = await login(app, 'executor');
       // PostgreSQL tries a generic plan after five custom ones, and keeps it only if it costs no more.
       for (let i = 0; i < 8; i++) {
@@ -94,8 +97,5 @@ describe('registered statements go to PostgreSQL as named statements', () => {
       // A state filter is a parameter: that list stays unnamed.
       expect((await app.inject({ method: 'GET', url: '/api/appeals/inbox?state=registered', headers: executor.headers })).statusCode).toBe(200);
       expect((await prepared()).filter((r) => r.statement.includes('"a"."state" = $')).length).toBe(0);
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 });

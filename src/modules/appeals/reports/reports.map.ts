@@ -8,7 +8,7 @@ import { problemResponses, Uuid } from '../../../platform/http/schemas.ts';
 import type { App, AppDeps } from '../../../platform/http/types.ts';
 import type { Localized } from '../../directory/directory.service.ts';
 import * as ref from '../appeals.reference.ts';
-import { publicStatus, WORK_STATES } from '../appeals.views.ts';
+import { publicStatus, WORK_STATES_SQL } from '../appeals.views.ts';
 import { resolveReportScope } from './reports.access.ts';
 import { MAX_PERIOD_DAYS, resolvePeriod } from './reports.period.ts';
 
@@ -76,14 +76,13 @@ export async function staffMap(db: Executor, input: { regionCode?: string | unde
   const period = resolvePeriod(input, calendar.localDate(now));
   const limit = Math.min(Math.max(input.limit ?? 1000, 1), STAFF_MAP_MAX);
   const orgs = scope.organizationIds === null ? sql`` : sql` and a.organization_id = any (${scope.organizationIds}::uuid[])`;
-  const work = sql.join(WORK_STATES.map((s) => sql.lit(s)));
   const where = sql`a.region_code = ${regionCode} and a.registered_on between ${period.from}::date and ${period.to}::date
     and a.state <> 'merged' and a.lat is not null and a.lon is not null${orgs}`;
   const [rows, count] = await Promise.all([
     sql<Row>`
       select a.id, a.slip_number as "slipNumber", a.state, a.category_id as "categoryId", a.organization_id as "organizationId",
         a.registered_on::text as "registeredOn", a.due_at as "dueAt", a.lat::float8 as lat, a.lon::float8 as lon,
-        (a.state in (${work}) and a.due_at < ${now}) as "isOverdue"
+        (a.state in (${WORK_STATES_SQL}) and a.due_at < ${now}) as "isOverdue"
       from appeal a where ${where}
       order by a.registered_on desc, a.id desc
       limit ${limit}`.execute(db.withoutPlugins()),

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../../platform/db/database.ts';
 import { executePrepared } from '../../../platform/db/prepared.ts';
-import { WORK_STATES } from '../appeals.views.ts';
+import { WORK_STATES_SQL } from '../appeals.views.ts';
 import type { Interval } from './reports.period.ts';
 
 /**
@@ -55,8 +55,7 @@ export interface SummaryRow extends Counts {
   bucket: string | null;
 }
 
-const work = sql.join(WORK_STATES.map((s) => sql.lit(s)));
-const overdueSql = (now: Date) => sql<boolean>`(a.state in (${work}) and a.due_at < ${now})`;
+const overdueSql = (now: Date) => sql<boolean>`(a.state in (${WORK_STATES_SQL}) and a.due_at < ${now})`;
 
 /** The region, the receipt days of the period and the organizations, on the rows of `alias` (the register or the rollup). */
 function periodWhere(c: Cohort, alias: 'a' | 'r'): RawBuilder<boolean> {
