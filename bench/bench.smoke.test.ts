@@ -61,6 +61,17 @@ describe('npm run bench -- --smoke', () => {
     expect(report.appeals as number).toBeGreaterThanOrEqual(2000);
     expect(report.machine).toMatchObject({ cores: expect.any(Number), memory_mb: expect.any(Number) });
     expect(Object.keys(report.scenarios)).toEqual([...SCENARIOS]);
+    // The HTTP floor precedes the scenarios: the server's HTTP stack with no application behind it,
+    // an answer without the database and one single-row insert (its rows counted by httpfloor.ts).
+    const hf = report.http_floor as { noop: Record<string, number>; insert: Record<string, number>; pool_size: number; connections: number } | null;
+    expect(hf, output).not.toBeNull();
+    for (const route of ['noop', 'insert'] as const) {
+      expect(hf![route]!.rps, `${route}\n${output}`).toBeGreaterThan(0);
+      expect(hf![route]!.errors, route).toBe(0);
+    }
+    expect(hf!.insert.ratio_to_pgbench).toBeGreaterThan(0);
+    expect(hf!.pool_size).toBe(3);
+    expect(hf!.connections).toBe(report.settings && (report.settings as { connections: number }).connections);
     // The write floor follows the scenarios (intake ran): PostgreSQL alone writing the same rows,
     // and what share of it the intake and the lifecycle reach.
     const floor = report.write_floor as { intake_tps: number; lifecycle_tps: number };

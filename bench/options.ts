@@ -30,7 +30,7 @@ export interface Options {
   closedHistory: boolean;
   /** Node flags of the server process (default: those `npm start` runs with). */
   serverNodeFlags: string[];
-  /** After the scenarios, the write floor of an intake and a lifecycle (bench/floor.ts), when intake ran. */
+  /** The floors: before the scenarios the HTTP floor (bench/httpfloor.ts); after them the write floor of an intake and a lifecycle (bench/floor.ts), when intake ran. */
   floor: boolean;
 }
 

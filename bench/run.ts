@@ -16,8 +16,9 @@
  * --no-closed-history (closed appeals get no workflow history rows: no scenario reads them, and
  * the database is ~40 % smaller — for 10 M on a small disk), --server-node-flags "…" (the
  * server's node flags instead of those `npm start` runs with, e.g. "--max-old-space-size=256"),
- * --no-floor (skips the write floor that follows the scenarios when intake ran: pgbench writing
- * exactly an intake's and a lifecycle's rows, bench/floor.ts).
+ * --no-floor (skips the floors: the HTTP floor before the scenarios — the server's HTTP stack with
+ * no application, bench/httpfloor.ts — and the write floor that follows them when intake ran:
+ * pgbench writing exactly an intake's and a lifecycle's rows, bench/floor.ts).
  *
  * On the embedded PostgreSQL 17 by default (a throwaway cluster in .test-data/bench-<pid>,
  * default settings: durability untouched), or on DATABASE_URL (an empty database, or one this
@@ -34,6 +35,7 @@ import { createDb } from '../src/platform/db/database.ts';
 import { loadConfig } from '../src/config.ts';
 import { Client } from './http.ts';
 import { runFloor } from './floor.ts';
+import { runHttpFloor, type HttpFloor } from './httpfloor.ts';
 import { tableWrites, writePgStats, type TableWrites } from './pgstats.ts';
 import { loadData, type LoadInfo } from './load.ts';
 import { runPgbench, type PgbenchResult } from './pgbench.ts';
@@ -295,14 +297,27 @@ export async function main(argv: string[]): Promise<number> {
     log(`\n2. pgbench: ${opts.pgbenchClients} clients, single-row insert, ${opts.pgbenchSeconds} s`);
     const pgb: PgbenchResult = await runPgbench(url, { clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds });
     log(`  ${pgb.tps} tps (${pgb.version})`);
+    const poolSize = loadConfig({ DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE }).databasePoolSize;
 
     const results: Partial<Record<ScenarioName, ScenarioResult>> = {};
     const http = opts.only.filter((s) => s !== 'sweep');
+    // The HTTP floor: the server's HTTP stack with no application behind it, next to pgbench in
+    // time, so that the scenarios' rates and pgbench's can be read against what any route reaches.
+    let httpFloor: HttpFloor | null = null;
+    if (opts.floor && http.length) {
+      log(`\n3. HTTP floor (bench/httpfloor.ts): Fastify and node-postgres with no application, ${opts.connections} connections, ${opts.duration} s per route`);
+      try {
+        httpFloor = await runHttpFloor(url, { connections: opts.connections, seconds: opts.duration, warmup: opts.warmup, nodeFlags: opts.serverNodeFlags, poolSize, pgbenchTps: pgb.tps, postmaster, log });
+      } catch (err) {
+        log(`  HTTP floor not measured: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      }
+    }
+
     let peakRss = 0;
     let noticesLogged = 0;
     let idleRss = 0;
     if (http.length) {
-      log('\n3. server (production mode) and HTTP scenarios');
+      log('\n4. server (production mode) and HTTP scenarios');
       server = await startServer(url, opts, workDir);
       const client = new Client(server.url, opts.connections + 4);
       const { db } = createDb(url, 4);
@@ -374,7 +389,7 @@ export async function main(argv: string[]): Promise<number> {
       log(`  server peak RSS ${Math.round(peakRss)} MB`);
     }
     if (opts.only.includes('sweep')) {
-      log('\n4. escalation sweep (server stopped)');
+      log('\n5. escalation sweep (server stopped)');
       const { db } = createDb(url, 4);
       let destroyed: Promise<void> | undefined;
       const destroy = () => (destroyed ??= db.destroy());
@@ -400,7 +415,7 @@ export async function main(argv: string[]): Promise<number> {
     // into the register.
     let floor: { intake_tps: number; lifecycle_tps: number; clients: number; seconds: number } | null = null;
     if (opts.floor && results.intake) {
-      log(`\n5. write floor (bench/floor.ts): pgbench writing exactly an intake's and a lifecycle's rows, ${opts.pgbenchClients} clients, ${opts.pgbenchSeconds} s each`);
+      log(`\n6. write floor (bench/floor.ts): pgbench writing exactly an intake's and a lifecycle's rows, ${opts.pgbenchClients} clients, ${opts.pgbenchSeconds} s each`);
       try {
         const f = await runFloor(url, { clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds, only: ['full', 'lifecycle'], baselineTps: pgb.tps, log });
         floor = { intake_tps: f.find((x) => x.variant === 'full')!.tps, lifecycle_tps: f.find((x) => x.variant === 'lifecycle')!.tps, clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds };
@@ -430,11 +445,12 @@ export async function main(argv: string[]): Promise<number> {
       load_phases: load.phases,
       pgbench_tps: pgb.tps,
       write_floor: floor,
+      http_floor: httpFloor,
       pgbench: { clients: opts.pgbenchClients, seconds: opts.pgbenchSeconds, latency_ms: pgb.latencyMs, transactions: pgb.transactions, binary: pgb.binary, version: pgb.version, script: 'insert into bench_pgbench (n, payload) values (:n, md5(:n::text)), -M prepared' },
       server_peak_rss_mb: Math.round(peakRss),
       server_node_flags: opts.serverNodeFlags,
       // DATABASE_POOL_SIZE of the environment the bench ran in, as the server read it.
-      server_pool_size: loadConfig({ DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE }).databasePoolSize,
+      server_pool_size: poolSize,
       server_idle_rss_mb: Math.round(idleRss),
       server_rss_under_load_mb: Math.round(Math.max(0, ...Object.values(results).map((r) => Number(r?.server_rss_max_mb ?? 0)))),
       server_notices_logged: noticesLogged,
@@ -464,6 +480,10 @@ export async function main(argv: string[]): Promise<number> {
     if (floor) {
       process.stdout.write(`write floor (PostgreSQL alone, the same rows): ${floor.intake_tps} intakes/s, ${floor.lifecycle_tps} lifecycles/s — the scenarios reach ` +
         `${scenarios.intake?.ratio_to_floor ?? '—'} and ${scenarios.lifecycle?.ratio_to_floor ?? '—'} of it\n`);
+    }
+    if (httpFloor) {
+      process.stdout.write(`HTTP floor (the server's HTTP stack, no application): ${httpFloor.noop.rps} /s without the database, ${httpFloor.insert.rps} /s ` +
+        `with one single-row insert (${httpFloor.insert.ratio_to_pgbench} × pgbench)\n`);
     }
     log(`written ${path.relative(process.cwd(), file)} and ${prefix}latest.json`);
     return 0;

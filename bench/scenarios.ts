@@ -61,7 +61,7 @@ interface Req {
 }
 
 /** autocannon for `seconds` at `connections`; `next` draws each request. Latency of every answer; rps of the 2xx ones. */
-async function cannon(s: RunSettings, seconds: number, next: () => Req): Promise<ScenarioResult> {
+export async function cannon(s: RunSettings, seconds: number, next: () => Req): Promise<ScenarioResult> {
   const latencies: number[] = [];
   let ok = 0;
   let errors = 0;
