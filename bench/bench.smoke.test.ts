@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../src/platform/db/cluster.ts';
-import { runFloor, VARIANTS } from './floor.ts';
+import { runFloor, SETWISE, VARIANTS } from './floor.ts';
 import { SCENARIOS } from './options.ts';
 
 /**
@@ -133,7 +133,7 @@ describe('npm run bench -- --smoke', () => {
   it('measures the write floor of an intake and of a lifecycle (bench/floor.ts) on the intakes the smoke run made', async () => {
     const url = withDatabase(inject('pgAdminUrl'), name);
     const results = await runFloor(url, { clients: 2, seconds: 1 });
-    expect(results.map((r) => r.variant)).toEqual([...Object.keys(VARIANTS), 'lifecycle']);
+    expect(results.map((r) => r.variant)).toEqual([...Object.keys(VARIANTS), ...Object.keys(SETWISE), 'lifecycle']);
     for (const r of results) expect(r.tps, r.variant).toBeGreaterThan(0);
     // The copies are whole intakes and lifecycles: every step of a floor lifecycle was written.
     const c = new pg.Client({ connectionString: url });
@@ -148,6 +148,33 @@ describe('npm run bench -- --smoke', () => {
       expect(rows[0]!.closed).toBeGreaterThan(0);
       expect(rows[0]!.steps).toBe(3 * rows[0]!.closed);
       expect(rows[0]!.notices).toBeGreaterThan(rows[0]!.closed);
+    } finally {
+      await c.end();
+    }
+  }, 120_000);
+
+  it('writes whole intakes set-wise, ten per transaction (bench/floor.ts SETWISE)', async () => {
+    const url = withDatabase(inject('pgAdminUrl'), name);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      // Floor appeals, and those with their case, their slip notice and a stored idempotent response.
+      const count = async () => (await c.query<{ n: number; whole: number }>(`
+        select count(*)::int as n, count(*) filter (where
+            exists (select 1 from workflow_case k where k.region_code = a.region_code and k.id = a.case_id and k.subject_id = a.id::text)
+            and exists (select 1 from notice x where x.region_code = a.region_code and x.about_type = 'appeal' and x.about_id = a.id::text))::int as whole
+        from appeal a where a.slip_number like 'FL-%'`)).rows[0]!;
+      const keys = async () => (await c.query<{ n: number }>(`select count(*)::int as n from idempotency_key where scope = 'floor' and status_code = 201`)).rows[0]!.n;
+      const [before, keysBefore] = [await count(), await keys()];
+      const [r] = await runFloor(url, { clients: 2, seconds: 1, only: ['setwise-10'] });
+      const [after, keysAfter] = [await count(), await keys()];
+      const written = after.n - before.n;
+      expect(r!.intakes_per_transaction).toBe(10);
+      expect(r!.tps).toBeGreaterThan(0);
+      expect(written).toBeGreaterThanOrEqual(10);
+      expect(written % 10).toBe(0);
+      expect(after.whole - before.whole).toBe(written);
+      expect(keysAfter - keysBefore).toBe(written);
     } finally {
       await c.end();
     }

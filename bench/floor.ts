@@ -8,7 +8,7 @@
  * come on top of it. Variants leave parts of the write set out, to show what each part costs.
  * `npm run bench` runs `full` and `lifecycle` after its scenarios (write_floor, ratio_to_floor).
  *
- *   npx tsx bench/floor.ts --data-dir <dir> [--seconds 10] [--clients 8] [--only full,no-jobs,…]
+ *   npx tsx bench/floor.ts --data-dir <dir> [--seconds 10] [--clients 8] [--only full,no-jobs,setwise-50,…]
  *   DATABASE_URL=… npx tsx bench/floor.ts
  *
  * It INSERTS into the register's tables (appeals with slips `FL-…`, their cases, notices…): run it
@@ -39,6 +39,13 @@ export const VARIANTS: Record<string, Part[]> = {
   // The appeal row alone (16 indexes and the reports' rollup trigger).
   appeal: ['appeal'],
 };
+
+/**
+ * The full write set of `size` intakes per transaction, every statement writing all of them at
+ * once: PostgreSQL's own rate for registering appeals set-wise (as the sweep applies due
+ * deadlines), the floor of a registration that accepted appeals first and registered them behind.
+ */
+export const SETWISE: Record<string, number> = { 'setwise-10': 10, 'setwise-50': 50 };
 
 const TEMPLATES = 200;
 
@@ -83,55 +90,92 @@ async function columns(c: pg.Client, table: string, schema = 'public'): Promise<
   return r.rows.map((x) => x.c);
 }
 
+/**
+ * How a script names the intake it writes: one intake per transaction (template `:n`, new ids in
+ * pgbench variables), or `size` intakes per transaction written set-wise — every statement writes
+ * the rows of all of them at once, intake g (1..size) copying template `(:n + g) % count + 1`,
+ * with ids derived from a per-transaction random `:base` and g.
+ */
+interface Keys {
+  aid: string;
+  cid: string;
+  nid: string;
+  ikey: string;
+  /** The template number. */
+  n: string;
+  /** Joined to a template table (`from floor.x<join> where n = …`). */
+  join: string;
+  /** The FROM of a statement that reads no template. */
+  from: string;
+  size: number;
+}
+
+const ONE: Keys = { aid: ':aid::uuid', cid: ':cid::uuid', nid: ':nid::uuid', ikey: ':ikey::text', n: ':n', join: '', from: '', size: 1 };
+
+function setwise(size: number, count: number): Keys {
+  const id = (tag: string) => `md5(:base::text || '${tag}' || g)::uuid`;
+  const series = `generate_series(1, ${size}) as g`;
+  return { aid: id('a'), cid: id('c'), nid: id('n'), ikey: `md5(:base::text || 'k' || g)`, n: `(:n + g) % ${count} + 1`, join: ` cross join ${series}`, from: ` from ${series}`, size };
+}
+
 /** `insert into <table> (cols) select <col or its replacement> from floor.<tpl> where n = :n` */
-async function copyStatement(c: pg.Client, table: string, tpl: string, replace: Record<string, string>, tail = ''): Promise<string> {
+async function copyStatement(c: pg.Client, table: string, tpl: string, replace: Record<string, string>, tail = '', k: Keys = ONE): Promise<string> {
   const cols = (await columns(c, table)).filter((x) => replace[x] !== 'default');
   const q = (x: string) => `"${x}"`;
-  return `insert into ${table} (${cols.map(q).join(', ')}) select ${cols.map((x) => replace[x] ?? q(x)).join(', ')} from floor.${tpl} where n = :n${tail};`;
+  return `insert into ${table} (${cols.map(q).join(', ')}) select ${cols.map((x) => replace[x] ?? q(x)).join(', ')} from floor.${tpl}${k.join} where n = ${k.n}${tail};`;
 }
 
 /**
  * A script's opening: a template drawn, the transaction begun, `extra` statements, and the new
  * ids (appeal, case, notice, idempotency key) in pgbench variables.
  */
-async function opening(c: pg.Client, extra: string[] = []): Promise<string[]> {
+async function templateCount(c: pg.Client): Promise<number> {
   // The templates are numbered 1..count (fewer than TEMPLATES when fewer intakes were made).
-  const count = Number((await c.query<{ n: string }>('select count(*) as n from floor.appeal')).rows[0]!.n);
+  return Number((await c.query<{ n: string }>('select count(*) as n from floor.appeal')).rows[0]!.n);
+}
+
+async function opening(c: pg.Client, extra: string[] = [], k: Keys = ONE): Promise<string[]> {
   return [
-    `\\set n random(1, ${count})`,
+    `\\set n random(1, ${await templateCount(c)})`,
     'begin;',
     ...extra,
-    `select gen_random_uuid() as aid, gen_random_uuid() as cid, gen_random_uuid() as nid, gen_random_uuid()::text as ikey \\gset`,
+    k === ONE
+      ? `select gen_random_uuid() as aid, gen_random_uuid() as cid, gen_random_uuid() as nid, gen_random_uuid()::text as ikey \\gset`
+      : `select md5(random()::text || clock_timestamp()::text) as base \\gset`,
   ];
 }
 
-/** The pgbench script of one intake's writes (the parts given), one transaction. */
-export async function floorScript(c: pg.Client, parts: Part[]): Promise<string> {
-  return [...(await opening(c)), ...(await partStatements(c, parts)), 'commit;'].join('\n') + '\n';
+/** The pgbench script of one intake's writes (the parts given), one transaction; with `size`, that many intakes' written set-wise. */
+export async function floorScript(c: pg.Client, parts: Part[], size = 1): Promise<string> {
+  const k = size === 1 ? ONE : setwise(size, await templateCount(c));
+  return [...(await opening(c, [], k)), ...(await partStatements(c, parts, k)), 'commit;'].join('\n') + '\n';
 }
 
-/** The statements writing the given parts of an intake, in the server's order. */
-async function partStatements(c: pg.Client, parts: Part[]): Promise<string[]> {
+/** The statements writing the given parts of an intake (of `k.size` intakes), in the server's order. */
+async function partStatements(c: pg.Client, parts: Part[], k: Keys = ONE): Promise<string[]> {
   const has = (p: Part) => parts.includes(p);
+  const copy = (table: string, tpl: string, replace: Record<string, string>) => copyStatement(c, table, tpl, replace, '', k);
   const lines: string[] = [];
-  if (has('idempotency')) lines.push(`insert into idempotency_key (scope, key, request_hash, status_code, response, created_at, expires_at) values ('floor', :ikey::text, md5(:ikey::text), 0, '', now(), now() + interval '1 day');`);
-  if (has('appeal')) lines.push(await copyStatement(c, 'appeal', 'appeal', { id: `:aid::uuid`, case_id: `:cid::uuid`, slip_number: `'FL-' || :aid::text`, received_at: 'now()', created_at: 'now()', updated_at: 'now()' }));
-  if (has('case')) lines.push(await copyStatement(c, 'workflow_case', 'case', { id: `:cid::uuid`, subject_id: `:aid::text` }));
-  if (has('history')) lines.push(await copyStatement(c, 'workflow_history', 'history', { id: 'uuid_v7()', case_id: `:cid::uuid` }));
-  if (has('deadlines')) lines.push(await copyStatement(c, 'workflow_deadline', 'deadlines', { id: 'uuid_v7()', case_id: `:cid::uuid` }));
+  if (has('idempotency')) lines.push(`insert into idempotency_key (scope, key, request_hash, status_code, response, created_at, expires_at) select 'floor', ${k.ikey}, md5(${k.ikey}), 0, '', now(), now() + interval '1 day'${k.from};`);
+  if (has('appeal')) lines.push(await copy('appeal', 'appeal', { id: k.aid, case_id: k.cid, slip_number: `'FL-' || ${k.aid}::text`, received_at: 'now()', created_at: 'now()', updated_at: 'now()' }));
+  if (has('case')) lines.push(await copy('workflow_case', 'case', { id: k.cid, subject_id: `${k.aid}::text` }));
+  if (has('history')) lines.push(await copy('workflow_history', 'history', { id: 'uuid_v7()', case_id: k.cid }));
+  if (has('deadlines')) lines.push(await copy('workflow_deadline', 'deadlines', { id: 'uuid_v7()', case_id: k.cid }));
   if (has('audit')) {
-    const ins = await copyStatement(c, 'audit_log', 'audit', { id: 'default', pos: 'default', at: 'now()', entity_id: `case when entity_type = 'appeal' then :aid::text else :cid::text end` });
+    const ins = await copy('audit_log', 'audit', { id: 'default', pos: 'default', at: 'now()', entity_id: `case when entity_type = 'appeal' then ${k.aid}::text else ${k.cid}::text end` });
     lines.push(`with ins as (${ins.slice(0, -1)} returning region_code, id) insert into audit_pending (region_code, log_id) select region_code, id from ins;`);
   }
-  if (has('notice')) lines.push(await copyStatement(c, 'notice', 'notice', { id: `:nid::uuid`, about_id: `:aid::text`, dedupe_key: `'floor:' || :nid::text`, created_at: 'now()' }));
-  if (has('deliveries')) lines.push(await copyStatement(c, 'notice_delivery', 'deliveries', { notice_id: `:nid::uuid`, status: `case when channel = 'inbox' then status else 'pending' end`, attempts: `case when channel = 'inbox' then attempts else 0 end`, adapter: `case when channel = 'inbox' then adapter end`, delivered_at: `case when channel = 'inbox' then now() end`, provider_id: 'null', updated_at: 'now()' }));
-  if (has('inbox')) lines.push(await copyStatement(c, 'inbox_message', 'inbox', { notice_id: `:nid::uuid`, about_id: `:aid::text`, created_at: 'now()', delivered_at: 'now()', read_at: 'null' }));
-  if (has('attempts')) lines.push(await copyStatement(c, 'notice_attempt', 'attempts', { notice_id: `:nid::uuid`, at: 'now()' }));
+  if (has('notice')) lines.push(await copy('notice', 'notice', { id: k.nid, about_id: `${k.aid}::text`, dedupe_key: `'floor:' || ${k.nid}::text`, created_at: 'now()' }));
+  if (has('deliveries')) lines.push(await copy('notice_delivery', 'deliveries', { notice_id: k.nid, status: `case when channel = 'inbox' then status else 'pending' end`, attempts: `case when channel = 'inbox' then attempts else 0 end`, adapter: `case when channel = 'inbox' then adapter end`, delivered_at: `case when channel = 'inbox' then now() end`, provider_id: 'null', updated_at: 'now()' }));
+  if (has('inbox')) lines.push(await copy('inbox_message', 'inbox', { notice_id: k.nid, about_id: `${k.aid}::text`, created_at: 'now()', delivered_at: 'now()', read_at: 'null' }));
+  if (has('attempts')) lines.push(await copy('notice_attempt', 'attempts', { notice_id: k.nid, at: 'now()' }));
   if (has('jobs')) {
     lines.push(`insert into pgboss.job (id, name, data, priority, start_after, retry_limit, retry_delay, retry_backoff, expire_in, keep_until, dead_letter, policy)
-  select gen_random_uuid(), name, jsonb_set(data, '{noticeId}', to_jsonb(:nid::text)), priority, now(), retry_limit, retry_delay, retry_backoff, expire_in, now() + keep, dead_letter, policy from floor.jobs where n = :n;`.replace(/\n\s*/g, ' '));
+  select gen_random_uuid(), name, jsonb_set(data, '{noticeId}', to_jsonb(${k.nid}::text)), priority, now(), retry_limit, retry_delay, retry_backoff, expire_in, now() + keep, dead_letter, policy from floor.jobs${k.join} where n = ${k.n};`.replace(/\n\s*/g, ' '));
   }
-  if (has('idempotency')) lines.push(`update idempotency_key set status_code = 201, response = (select row_to_json(a)::text from floor.appeal a where n = :n) where scope = 'floor' and key = :ikey::text;`);
+  if (has('idempotency')) {
+    lines.push(`update idempotency_key set status_code = 201, response = (select row_to_json(a)::text from floor.appeal a where a.n = ${k.n})${k.from} where scope = 'floor' and key = ${k.ikey};`);
+  }
   return lines;
 }
 
@@ -184,6 +228,8 @@ export interface FloorResult {
   rows_per_op: number;
   /** To the single-row pgbench baseline measured just before (as `ratio_to_pgbench` in the bench's report). */
   ratio_to_pgbench: number;
+  /** Intakes one transaction writes: 1, or the set-wise variants' size (SETWISE). */
+  intakes_per_transaction: number;
 }
 
 export async function runFloor(url: string, opts: { clients: number; seconds: number; only?: string[]; log?: (s: string) => void; baselineTps?: number }): Promise<FloorResult[]> {
@@ -208,17 +254,20 @@ export async function runFloor(url: string, opts: { clients: number; seconds: nu
     const base = opts.baselineTps ? { tps: opts.baselineTps } : await runPgbench(url, { clients: opts.clients, seconds: opts.seconds });
     if (!opts.baselineTps) log(`  pgbench    ${String(base.tps).padStart(8)} single-row inserts/s (the bench's baseline)`);
     const rowsOf = (parts: Part[]) => parts.reduce((a, p) => a + (p === 'idempotency' ? 2 : p === 'audit' ? 2 * perIntake.audit! : perIntake[p] ?? 0), 0);
-    for (const variant of [...Object.keys(VARIANTS), 'lifecycle']) {
+    for (const variant of [...Object.keys(VARIANTS), ...Object.keys(SETWISE), 'lifecycle']) {
       if (opts.only && !opts.only.includes(variant)) continue;
-      const script = variant === 'lifecycle' ? await lifecycleScript(c) : await floorScript(c, VARIANTS[variant]!);
+      const size = SETWISE[variant] ?? 1;
+      const script = variant === 'lifecycle' ? await lifecycleScript(c) : await floorScript(c, VARIANTS[variant] ?? ALL, size);
       const statements = script.split('\n').filter((l) => l && !l.startsWith('\\')).length;
       // A lifecycle: the intake's rows, then per step the appeal, the case, a history row and an
       // audit entry with its pending row; the answer adds a deadline met and one started, and a
       // notice's rows; the confirmation a deadline met.
-      const rows = variant === 'lifecycle' ? rowsOf(ALL) + 3 * 5 + 2 + 1 + rowsOf(['notice', 'deliveries', 'inbox', 'attempts', 'jobs']) : rowsOf(VARIANTS[variant]!);
+      const rows = variant === 'lifecycle' ? rowsOf(ALL) + 3 * 5 + 2 + 1 + rowsOf(['notice', 'deliveries', 'inbox', 'attempts', 'jobs']) : rowsOf(VARIANTS[variant] ?? ALL);
       const r = await runPgbenchScript(url, { clients: opts.clients, seconds: opts.seconds, script });
-      results.push({ variant, tps: r.tps, latency_ms: r.latencyMs, statements, rows_per_op: Math.round(rows * 100) / 100, ratio_to_pgbench: Math.round((r.tps / base.tps) * 1000) / 1000 });
-      log(`  ${variant.padEnd(10)} ${String(r.tps).padStart(8)} ${variant === 'lifecycle' ? 'lifecycles' : 'intakes'}/s  latency ${r.latencyMs} ms, ${(r.tps / base.tps).toFixed(3)} × pgbench  (${statements} statements, ~${Math.round(rows * 10) / 10} rows written per ${variant === 'lifecycle' ? 'lifecycle' : 'intake'})`);
+      // Set-wise, a transaction writes `size` intakes: the rate is theirs.
+      const tps = Math.round(r.tps * size * 10) / 10;
+      results.push({ variant, tps, latency_ms: r.latencyMs, statements, rows_per_op: Math.round(rows * 100) / 100, ratio_to_pgbench: Math.round((tps / base.tps) * 1000) / 1000, intakes_per_transaction: size });
+      log(`  ${variant.padEnd(10)} ${String(tps).padStart(8)} ${variant === 'lifecycle' ? 'lifecycles' : 'intakes'}/s  latency ${r.latencyMs} ms${size > 1 ? ` per transaction of ${size}` : ''}, ${(tps / base.tps).toFixed(3)} × pgbench  (${statements} statements, ~${Math.round(rows * 10) / 10} rows written per ${variant === 'lifecycle' ? 'lifecycle' : 'intake'})`);
     }
     return results;
   } finally {
