@@ -90,6 +90,13 @@ describe('npm run bench -- --smoke', () => {
       for (const field of ['deliveries_per_s', 'deliveries_waiting']) expect(report.scenarios[scenario], `${scenario}.${field}`).toHaveProperty(field);
     }
     expect(report.scenarios.intake!.deliveries_per_s, output).toBeGreaterThanOrEqual(0.8 * report.scenarios.intake!.rps!);
+    // Accepted appeals (`Prefer: respond-async`) are all registered behind, none refused or left
+    // waiting, and the report says how fast the registrar went.
+    const accepted = report.scenarios.intake_async!;
+    for (const field of ['registered_per_s_accepting', 'backlog_at_end', 'drain_s', 'registered_per_s_draining', 'refused', 'unsettled']) expect(accepted, `intake_async.${field}`).toHaveProperty(field);
+    expect(accepted.registered_per_s_accepting, output).toBeGreaterThan(0);
+    expect(accepted.refused, output).toBe(0);
+    expect(accepted.unsettled, output).toBe(0);
     // What an operation costs the machine, read from /proc: the suite's server runs here, so
     // both sides are measured (a server elsewhere would give null for PostgreSQL's side).
     for (const scenario of SCENARIOS) {
@@ -125,6 +132,11 @@ describe('npm run bench -- --smoke', () => {
       `);
       expect(rows[0]!.answered).toBeGreaterThan(1000);
       expect(rows[0]!.wrong).toBe(0);
+      const acc = (await c.query<{ n: number; registered: number }>(`select count(*)::int as n,
+          count(*) filter (where state = 'registered' and exists (select 1 from appeal a where a.id = appeal_acceptance.appeal_id and a.received_at = appeal_acceptance.accepted_at))::int as registered
+        from appeal_acceptance`)).rows[0]!;
+      expect(acc.n).toBeGreaterThan(0);
+      expect(acc.registered).toBe(acc.n);
     } finally {
       await c.end();
     }

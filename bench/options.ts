@@ -7,7 +7,7 @@ import { startNodeFlags } from '../scripts/start-command.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export const SCENARIOS = ['intake', 'lifecycle', 'inbox', 'coordinator_summary', 'public_stats', 'open311_list', 'sweep'] as const;
+export const SCENARIOS = ['intake', 'intake_async', 'lifecycle', 'inbox', 'coordinator_summary', 'public_stats', 'open311_list', 'sweep'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Options {

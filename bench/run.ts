@@ -33,6 +33,7 @@ import pg from 'pg';
 import { embeddedBinDir, removeClusterDir, startCluster, withDatabase, type Cluster } from '../src/platform/db/cluster.ts';
 import { createDb } from '../src/platform/db/database.ts';
 import { loadConfig } from '../src/config.ts';
+import { acceptanceCounts, drainAcceptances, type AcceptanceCounts } from './acceptances.ts';
 import { Client } from './http.ts';
 import { runFloor } from './floor.ts';
 import { runHttpFloor, type HttpFloor } from './httpfloor.ts';
@@ -224,7 +225,9 @@ export async function main(argv: string[]): Promise<number> {
           let load1 = 0;
           let cpuBefore: CpuReading | undefined;
           let writesBefore: TableWrites = new Map();
+          let acceptedBefore: AcceptanceCounts | undefined;
           const measured = async () => {
+            if (name === 'intake_async') acceptedBefore = await acceptanceCounts(c);
             if (opts.pgStats) {
               await c.query('select pg_stat_statements_reset()');
               writesBefore = await tableWrites(c);
@@ -236,6 +239,7 @@ export async function main(argv: string[]): Promise<number> {
           };
           const r = name === 'lifecycle' ? await runLifecycle(s, client, fixtures, measured) : await runHttpScenario(s, name as HttpScenario, fixtures, measured);
           const cpu = cpuPerOp(cpuBefore!, readCpu(server.pid, postmaster), r.count + r.errors);
+          const acceptedAfter = name === 'intake_async' ? await acceptanceCounts(c) : undefined;
           const after = await counters();
           const mem = (await client.request<NodeJS.MemoryUsage>('GET', '/__bench/memory')).body;
           r.server_rss_max_mb = Math.round(server.windowPeakMb());
@@ -249,6 +253,11 @@ export async function main(argv: string[]): Promise<number> {
           r.deliveries_per_s = r2((after.deliveries - before.deliveries) / s.duration);
           r.deliveries_waiting = after.waiting;
           Object.assign(r, cpuFields(cpu), walPerOp(before.wal, after.wal, r.count + r.errors));
+          if (acceptedBefore && acceptedAfter) {
+            // Before the next scenario: the registrar clears what was accepted (bench/acceptances.ts).
+            Object.assign(r, await drainAcceptances(c, acceptedBefore, acceptedAfter, 15 * 60_000));
+            log(`  ${''.padEnd(20)} registered ${r.registered_per_s_accepting} /s while accepting, ${r.backlog_at_end} waiting at the end, cleared in ${r.drain_s} s (${r.registered_per_s_draining ?? '—'} /s); refused ${r.refused}, unsettled ${r.unsettled}`);
+          }
           results[name] = r;
           if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out, writesBefore, before.wal && after.wal ? { from: before.wal.lsn, to: after.wal.lsn } : undefined);
           log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op  deliveries ${r.deliveries_per_s} /s (${r.deliveries_waiting} waiting)  ${cpuLine(cpu)}; WAL/op ${r.wal_records_per_op ?? '—'} records, ${r.wal_fpi_per_op ?? '—'} page images, ${r.wal_kb_per_op ?? '—'} kB${r.first_error ? `  (first: ${r.first_error})` : ''}`);

@@ -188,7 +188,7 @@ function localDate(daysAgo: number): string {
   return new Date(Date.now() + 5 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
 }
 
-export type HttpScenario = 'intake' | 'inbox' | 'coordinator_summary' | 'public_stats' | 'open311_list';
+export type HttpScenario = 'intake' | 'intake_async' | 'inbox' | 'coordinator_summary' | 'public_stats' | 'open311_list';
 
 /** The single-request scenarios: what one request of each looks like. */
 export function requestOf(name: HttpScenario, f: Fixtures): () => Req {
@@ -198,6 +198,13 @@ export function requestOf(name: HttpScenario, f: Fixtures): () => Req {
       return () => {
         const s = pick(f.citizens);
         return { method: 'POST', path: '/api/appeals', headers: { ...auth(s), 'idempotency-key': randomUUID() }, body: JSON.stringify(intakeBody(pick(f.combos))) };
+      };
+    case 'intake_async':
+      // The same, with `Prefer: respond-async`: accepted (202) and registered behind by the
+      // server's registrar (src/modules/appeals/appeals.acceptance.ts); see drainAcceptances.
+      return () => {
+        const s = pick(f.citizens);
+        return { method: 'POST', path: '/api/appeals', headers: { ...auth(s), 'idempotency-key': randomUUID(), prefer: 'respond-async' }, body: JSON.stringify(intakeBody(pick(f.combos))) };
       };
     case 'inbox':
       // The first page of the executor's organization's work list, most urgent first.

@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
-import { startAuditSealer, startBackground } from '../src/background.ts';
+import { startAppealRegistrar, startAuditSealer, startBackground } from '../src/background.ts';
 import { loadConfig } from '../src/config.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { createDb } from '../src/platform/db/database.ts';
@@ -49,6 +49,7 @@ app.get('/__bench/trace', { schema: { hide: true } }, async () => {
 await app.listen({ port: config.port, host: config.host });
 const jobs: Jobs = await startBackground({ databaseUrl: config.databaseUrl, db, clock: systemClock, log, config });
 const stopSealer = startAuditSealer(db, log);
+const stopRegistrar = startAppealRegistrar(db, config, systemClock, log);
 const address = app.server.address();
 process.stdout.write(`ready ${typeof address === 'object' && address ? address.port : config.port}\n`);
 
@@ -57,6 +58,7 @@ async function stop() {
   if (stopping) return;
   stopping = true;
   await app.close().catch(() => {});
+  await stopRegistrar().catch(() => {});
   await jobs.stop({ timeoutMs: 5000 }).catch(() => {});
   await stopSealer().catch(() => {});
   await db.destroy().catch(() => {});

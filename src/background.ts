@@ -16,6 +16,8 @@ import { registerWorkflowJobs, WORKFLOW_SWEEP_JOB } from './platform/workflow/sw
 import type { HookRegistry } from './platform/workflow/hooks.ts';
 import { appealHooks } from './modules/appeals/appeals.effects.ts';
 import { compactReportChanges } from './modules/appeals/reports/reports.repository.ts';
+import { startRegistrar } from './modules/appeals/appeals.acceptance.ts';
+import { appealsDeps } from './modules/appeals/appeals.deps.ts';
 
 /** Deletes expired sessions once an hour (expired ones are already refused on read). */
 export const SESSION_CLEANUP_JOB = defineJob<Record<string, never>>('auth.session-cleanup', { policy: 'stately' });
@@ -120,4 +122,16 @@ export function startAuditSealer(db: Db, log: (s: string) => void, everyMs = 200
     await running;
     await sealAudit(db).catch(() => {}); // what the last requests wrote
   };
+}
+
+/**
+ * Registers the appeals accepted with `Prefer: respond-async` (appeals.acceptance.ts): at once
+ * when this process accepted one, and every second for the others'. Any number of processes may
+ * run it. Returns a stop function that lets the pass under way finish.
+ */
+export function startAppealRegistrar(db: Db, config: Config, clock: Clock, log: (s: string) => void): () => Promise<void> {
+  const registrar = startRegistrar(db, appealsDeps(db, { dataDir: config.dataDir, maxBytes: config.fileMaxBytes }), {
+    clock, actorOf: resolveActor(db), log,
+  });
+  return () => registrar.stop();
 }

@@ -18,7 +18,7 @@ import { calendarCli } from './platform/calendar/calendar.cli.ts';
 import { isEmpty, seedDemo, type DemoSummary } from './seed.ts';
 import { ensureWebBuilt } from './web-build.ts';
 import { ensureAppealProcesses } from './modules/appeals/appeals.rules.ts';
-import { startAuditSealer, startBackground } from './background.ts';
+import { startAppealRegistrar, startAuditSealer, startBackground } from './background.ts';
 import { systemClock } from './platform/clock.ts';
 import type { Jobs } from './platform/jobs/jobs.ts';
 
@@ -57,6 +57,7 @@ async function serve(config: Config) {
     if (stopping) return;
     stopping = true;
     await app?.close().catch(() => {});
+    await stopRegistrar?.().catch(() => {});
     await jobs?.stop({ timeoutMs: 5000 }).catch(() => {});
     await stopSealer?.().catch(() => {});
     await db.destroy().catch(() => {});
@@ -68,6 +69,7 @@ async function serve(config: Config) {
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let jobs: Jobs | undefined;
   let stopSealer: (() => Promise<void>) | undefined;
+  let stopRegistrar: (() => Promise<void>) | undefined;
   try {
     const { applied } = await migrate(target.url);
     if (applied.length) out(`Applied migrations: ${applied.join(', ')}`);
@@ -87,6 +89,7 @@ async function serve(config: Config) {
     }
     jobs = await startBackground({ databaseUrl: target.url, db, clock: systemClock, log: out, config });
     stopSealer = startAuditSealer(db, out);
+    stopRegistrar = startAppealRegistrar(db, config, systemClock, out);
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
     out('');
     out(`Ortak is ready at http://${shown}:${config.port}  (API docs: /docs, OpenAPI: /openapi.json) in ${Date.now() - started} ms`);

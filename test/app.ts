@@ -1,6 +1,6 @@
 import { afterAll } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig, type Config } from '../src/config.ts';
 import { fixedClock, systemClock, type Clock } from '../src/platform/clock.ts';
 import type { App } from '../src/platform/http/types.ts';
 import { seedDemo, type DemoSummary } from '../src/seed.ts';
@@ -10,6 +10,8 @@ export interface TestApp {
   app: App;
   testDb: TestDb;
   demo: DemoSummary;
+  /** What the app was built with (e.g. to make a module's deps beside it). */
+  config: Config;
   close(): Promise<void>;
 }
 
@@ -31,7 +33,7 @@ export async function createTestApp(opts: { clock?: Clock; env?: Record<string, 
     await testDb.close();
   };
   afterAll(close);
-  return { app, testDb, demo, close };
+  return { app, testDb, demo, config, close };
 }
 
 export { fixedClock };

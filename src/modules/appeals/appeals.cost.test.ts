@@ -38,7 +38,7 @@ beforeAll(async () => {
   const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', DATABASE_URL: testDb.url });
   const app = await buildApp({ config, db, clock: systemClock, logger: false });
   await app.ready();
-  t = { app, testDb, demo, close: async () => {} };
+  t = { app, testDb, demo, config, close: async () => {} };
   ctx = await context(t);
 });
 

@@ -104,6 +104,11 @@ export interface Receiver {
   id: string;
   organizationId: string | null;
   name: string;
+  /**
+   * When the appeal was received, if before the registration (an accepted appeal registered
+   * by the registrar, appeals.acceptance.ts): the receipt instant and day of APPC art. 64.
+   */
+  at?: Date;
 }
 
 async function checkCategory(db: Executor, categoryId: string, regionCode: string): Promise<CategoryView> {
@@ -128,7 +133,7 @@ export function refuseNul(value: unknown, field = ''): void {
   }
 }
 
-function cleanText(text: string): string {
+export function cleanText(text: string): string {
   const s = text.replace(/\r\n/g, '\n').trim();
   if (!s) throw invalid('text', 'empty', 'appeals:errors.text_required');
   if ([...s].length > 10_000) throw invalid('text', 'too long', 'appeals:errors.text_too_long', { max: 10_000 });
@@ -191,8 +196,8 @@ export async function registerAppeal(
   const termRule = rules.get(isStateService ? STATE_SERVICE_RULE : type.answerRule)!;
 
   const cal = await getCalendar(trx, regionCode);
-  const receivedAt = origin?.receivedAt ?? now;
-  const registeredOn = origin?.registeredOn ?? cal.receiptDay(now);
+  const receivedAt = origin?.receivedAt ?? receiver.at ?? now;
+  const registeredOn = origin?.registeredOn ?? cal.receiptDay(receivedAt);
   const year = Number(registeredOn.slice(0, 4));
   const seq = await repo.nextSlipSeq(trx, regionCode, year);
   const slipNumber = `${await repo.slipPrefix(trx, regionCode)}-${year}-${String(seq).padStart(6, '0')}`;
@@ -251,7 +256,7 @@ export async function registerAppeal(
   const org = await ref.organization(trx, appeal.organizationId);
   if (!applicant.isAnonymous && !origin) {
     await notifyApplicant(trx, appeal, 'slip_issued', {
-      received: localTime(now), registeredOn, due: localTime(appeal.dueAt), organization: org ? org.name[lang] : '—', receiver: receiver.name,
+      received: localTime(receivedAt), registeredOn, due: localTime(appeal.dueAt), organization: org ? org.name[lang] : '—', receiver: receiver.name,
     }, now, 'slip');
   }
   if (isSecurity) {
@@ -267,11 +272,11 @@ export async function registerAppeal(
 }
 
 /** A citizen files for themself (signed in with IIN). */
-export async function registerCitizenAppeal(trx: Executor, deps: AppealsDeps, input: IntakeInput, actor: Actor, now: Date, channel: 'web' | 'mobile' = 'web'): Promise<Slip> {
+export async function registerCitizenAppeal(trx: Executor, deps: AppealsDeps, input: IntakeInput, actor: Actor, now: Date, channel: 'web' | 'mobile' = 'web', receivedAt?: Date): Promise<Slip> {
   if (actor.kind !== 'citizen') throw forbidden('citizens only', { messageKey: 'appeals:errors.citizens_only' });
   const applicant = await resolveApplicant(trx, { citizen: actor as CitizenActor }, now);
   const lang = input.lang ?? applicant.lang ?? 'ru';
-  return registerAppeal(trx, deps, input, applicant, { channel, kind: 'citizen', id: actor.accountId, organizationId: null, name: t(lang, 'appeals:received_by.portal') }, actor, now);
+  return registerAppeal(trx, deps, input, applicant, { channel, kind: 'citizen', id: actor.accountId, organizationId: null, name: t(lang, 'appeals:received_by.portal'), ...(receivedAt ? { at: receivedAt } : {}) }, actor, now);
 }
 
 /** A call-centre operator registers for a caller (found by IIN or phone), or anonymously. */

@@ -15,6 +15,10 @@ import { registerAppealSplitRoutes } from './appeals.split.routes.ts';
 import { appealsDeps, type AppealsDeps } from './appeals.deps.ts';
 import { suggestDuplicates } from './appeals.duplicates.ts';
 import { registerCitizenAppeal, registerOperatorAppeal, type Slip } from './appeals.intake.ts';
+import { acceptCitizenAppeal, getAcceptance, notifyAccepted, type Accepted } from './appeals.acceptance.ts';
+import { requestLang } from '../../platform/http/problem.ts';
+import type { FastifyReply } from 'fastify';
+import type { IdempotentResponse } from '../../platform/http/idempotency.ts';
 import { INTAKE_BODY_LIMIT, multipartJson, requestIdentity } from './appeals.multipart.ts';
 import { findAttachmentFile, findCaller, getAppealPage, listInbox, listMyAppeals, organizationOverview } from './appeals.queries.ts';
 import * as repo from './appeals.repository.ts';
@@ -24,6 +28,12 @@ import * as s from './appeals.schema.ts';
 import { forbidden, notFound } from '../../platform/http/errors.ts';
 
 const tags = ['appeals'];
+
+/** `Prefer: respond-async` among the request's preferences (RFC 7240: tokens are case-insensitive). */
+export function prefersAsync(header: string | string[] | undefined): boolean {
+  const values = Array.isArray(header) ? header : header ? [header] : [];
+  return values.some((v) => v.split(',').some((p) => p.split(';')[0]!.trim().toLowerCase() === 'respond-async'));
+}
 
 /**
  * The appeals API under /api/appeals: intake (citizen, operator), reading (page, mine, inbox,
@@ -53,6 +63,17 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
     });
   };
 
+  // An answer of either intake: a slip (201, a replay 200) or an acceptance (202, also when
+  // replayed: the same key answers what it answered first, whichever way it was sent).
+  const answer = (reply: FastifyReply, r: IdempotentResponse<Slip | Accepted>) => {
+    reply.header('idempotent-replayed', String(r.replayed));
+    if (r.statusCode === 202) {
+      const a = r.body as Accepted;
+      return reply.status(202).header('location', a.location).header('preference-applied', 'respond-async').send(a);
+    }
+    return reply.status(r.replayed ? 200 : r.statusCode).send(r.body);
+  };
+
   app.post(
     '/appeals',
     {
@@ -61,17 +82,26 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
       schema: {
         tags,
         summary: 'File an appeal (citizen); JSON or multipart with files. Returns the slip; Idempotency-Key makes retries safe',
-        headers: s.IdempotencyHeaders,
+        description: 'With `Prefer: respond-async` (RFC 7240) and no files, the appeal is accepted at once (202, `Location` of the outcome, `Preference-Applied`) and registered within seconds with the receipt instant of the acceptance; read the slip, or why it was refused, at `GET /api/appeals/acceptances/{id}`. With files the preference is not applied (201 with the slip).',
+        headers: s.IntakeHeaders,
         body: s.CitizenIntakeBody,
-        response: { 200: s.Slip, 201: s.Slip, ...problemResponses },
+        response: { 200: Type.Union([s.Slip, s.Accepted]), 201: s.Slip, 202: s.Accepted, ...problemResponses },
       },
     },
     async (req, reply) => {
       const actor = requireCitizen(req.actor);
-      const r = await intake(req, `appeals.intake:citizen:${actor.accountId}`, (trx, now) =>
+      const scope = `appeals.intake:citizen:${actor.accountId}`;
+      if (prefersAsync(req.headers.prefer) && !req.appealFiles?.length) {
+        const r = await acceptCitizenAppeal(db, {
+          actor, body: req.body, channel: 'web', lang: req.body.lang ?? actor.locale, key: idempotencyKeyOf(req.headers), hash: requestHash(requestIdentity(req)), scope, now: clock.now(),
+        });
+        if (!r.replayed) notifyAccepted();
+        return answer(reply, r);
+      }
+      const r = await intake(req, scope, (trx, now) =>
         registerCitizenAppeal(trx, appeals, { ...req.body, attachments: req.appealFiles ?? [] }, actor, now),
       );
-      return reply.status(r.replayed ? 200 : r.statusCode).header('idempotent-replayed', String(r.replayed)).send(r.body);
+      return answer(reply, r);
     },
   );
 
@@ -95,6 +125,19 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
       );
       return reply.status(r.replayed ? 200 : r.statusCode).header('idempotent-replayed', String(r.replayed)).send(r.body);
     },
+  );
+
+  app.get(
+    '/appeals/acceptances/:id',
+    {
+      schema: {
+        tags,
+        summary: "An accepted appeal's outcome, to the citizen who sent it: still accepted, registered (the slip) or refused (why)",
+        params: s.IdParams,
+        response: { 200: s.AcceptanceView, ...problemResponses },
+      },
+    },
+    async (req) => getAcceptance(db, req.params.id, requireCitizen(req.actor), requestLang(req)),
   );
 
   app.post(

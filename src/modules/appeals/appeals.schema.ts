@@ -32,6 +32,11 @@ export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Str({ minLength: 1, maxLength: 255, description: 'A retry with the same key and body returns the first slip (200); another body with the key is a 409' })),
 });
 
+export const IntakeHeaders = Type.Object({
+  ...IdempotencyHeaders.properties,
+  prefer: Type.Optional(Str({ maxLength: 200, description: '`respond-async`: accept now (202), register within seconds (RFC 7240)' })),
+});
+
 // ---------------------------------------------------------------------------------------
 // Rules, types, categories, routing
 // ---------------------------------------------------------------------------------------
@@ -189,6 +194,31 @@ export const Slip = Type.Object({
   legalSource: Str(),
   isAnonymous: Type.Boolean(),
   possibleDuplicates: Type.Array(Duplicate),
+});
+
+/** `Prefer: respond-async` on a citizen's intake: accepted, registered behind (appeals.acceptance.ts). */
+export const Accepted = Type.Object(
+  {
+    acceptanceId: Uuid,
+    state: Type.Literal('accepted'),
+    acceptedAt: DateTime,
+    location: Str({ description: 'Where the outcome is read (also the Location header)' }),
+  },
+  { description: 'Accepted for registration: the receipt instant is fixed; read the slip (or the refusal) at `location`' },
+);
+
+export const AcceptanceView = Type.Object({
+  acceptanceId: Uuid,
+  state: Type.Union([Type.Literal('accepted'), Type.Literal('registered'), Type.Literal('refused')]),
+  acceptedAt: DateTime,
+  settledAt: Nullable(DateTime),
+  slip: Nullable(Slip),
+  problem: Nullable(Type.Object({
+    status: Type.Integer(),
+    code: Str(),
+    detail: Str(),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Str(), message: Str() }))),
+  }, { description: 'Why it was not registered, as the synchronous intake would have answered, in the reader\'s language' })),
 });
 
 export const CallerSearchBody = Type.Object(

@@ -108,6 +108,22 @@ export interface Appeal {
   verdictAt: Timestamp | null;
 }
 
+export interface AppealAcceptance {
+  acceptedAt: Timestamp;
+  accountId: string;
+  appealId: string | null;
+  attempts: Generated<number>;
+  channel: string;
+  id: string;
+  lang: string;
+  problem: Json | null;
+  regionCode: string | null;
+  request: Json;
+  settledAt: Timestamp | null;
+  slip: Json | null;
+  state: Generated<string>;
+}
+
 export interface AppealAttachment {
   appealId: string;
   createdAt: Timestamp;
@@ -562,6 +578,7 @@ export interface DB {
   account: Account;
   apiKey: ApiKey;
   appeal: Appeal;
+  appealAcceptance: AppealAcceptance;
   appealAttachment: AppealAttachment;
   appealCategory: AppealCategory;
   appealRegion: AppealRegion;

@@ -1,0 +1,216 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, fixedClock, type TestApp } from '../../../test/app.ts';
+import type { ActorResolver } from '../../platform/auth/actor.ts';
+import type { TestClock } from '../../platform/clock.ts';
+import { png } from '../../platform/files/fixtures.test-support.ts';
+import { resolveActor } from '../directory/directory.actor.ts';
+import { MAX_ATTEMPTS, registerAccepted, startRegistrar } from './appeals.acceptance.ts';
+import { appealsDeps, type AppealsDeps } from './appeals.deps.ts';
+import { as, context, multipart, notices, pothole, type Ctx, type SlipJson } from './appeals.test-support.ts';
+
+/**
+ * Accept now, register behind (`Prefer: respond-async`): the 202 and where to read the outcome;
+ * the registration with the acceptance's receipt instant (APPC art. 64 day); the same
+ * Idempotency-Key space as the synchronous intake; refusals kept as the problem the synchronous
+ * path would have answered; a refused or failing appeal leaves the rest of its batch alone;
+ * nothing accepted is lost; the outcome only to its sender; the registrar running by itself.
+ */
+
+const CITIZEN = '900515301234';
+const OTHER = '061211600012';
+const ASYNC = { prefer: 'respond-async' };
+
+let t: TestApp;
+let ctx: Ctx;
+let clock: TestClock;
+let deps: AppealsDeps;
+let actorOf: ActorResolver;
+const almaty = (local: string) => new Date(`${local}+05:00`);
+
+beforeAll(async () => {
+  clock = fixedClock(almaty('2026-03-17T11:00'));
+  t = await createTestApp({ clock });
+  ctx = await context(t);
+  deps = appealsDeps(t.testDb.db, { dataDir: t.config.dataDir, maxBytes: t.config.fileMaxBytes });
+  actorOf = resolveActor(t.testDb.db);
+});
+
+async function accept(who: string, body: unknown, headers: Record<string, string> = {}) {
+  return t.app.inject({ method: 'POST', url: '/api/appeals', headers: { ...(await as(ctx, who)), ...ASYNC, ...headers }, payload: body as object });
+}
+
+async function outcome(who: string, id: string) {
+  return t.app.inject({ url: `/api/appeals/acceptances/${id}`, headers: await as(ctx, who) });
+}
+
+const pass = (limit = 50) => registerAccepted(t.testDb.db, deps, { now: clock.now(), actorOf, limit });
+
+async function appealCount() {
+  return Number((await t.testDb.db.selectFrom('appeal').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+describe('an accepted appeal', () => {
+  it('is answered 202 with where to read it, and registered behind with the receipt instant of the acceptance', async () => {
+    clock.set(almaty('2026-03-17T17:59'));
+    const before = await appealCount();
+    const res = await accept(CITIZEN, pothole(ctx), { 'idempotency-key': 'acc-1' });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.headers['preference-applied']).toBe('respond-async');
+    expect(res.headers['idempotent-replayed']).toBe('false');
+    const a = res.json() as { acceptanceId: string; state: string; acceptedAt: string; location: string };
+    expect(a.state).toBe('accepted');
+    expect(res.headers.location).toBe(a.location);
+    expect(a.location).toBe(`/api/appeals/acceptances/${a.acceptanceId}`);
+    expect(await appealCount()).toBe(before); // accepted, not registered yet
+
+    const waiting = await outcome(CITIZEN, a.acceptanceId);
+    expect(waiting.statusCode, waiting.body).toBe(200);
+    expect(waiting.json()).toMatchObject({ state: 'accepted', slip: null, problem: null, settledAt: null });
+
+    // The registrar gets to it after 18:00: still registered on the day it was received.
+    clock.set(almaty('2026-03-17T18:30'));
+    expect(await pass()).toEqual({ registered: 1, refused: 0, retried: 0 });
+    const done = (await outcome(CITIZEN, a.acceptanceId)).json() as { state: string; slip: SlipJson; settledAt: string };
+    expect(done.state).toBe('registered');
+    expect(done.slip.slipNumber).toMatch(/^KRG-2026-\d{6}$/);
+    expect(done.slip.registeredOn).toBe('2026-03-17');
+    expect(new Date(done.slip.receivedAt).getTime()).toBe(almaty('2026-03-17T17:59').getTime());
+    expect(done.slip.state).toBe('assigned'); // routed as the synchronous intake routes it
+    const row = await t.testDb.db.selectFrom('appeal').select(['channel', 'receivedAt', 'registeredOn', 'applicantIin']).where('id', '=', done.slip.appealId).executeTakeFirstOrThrow();
+    expect(row.channel).toBe('web');
+    expect(row.receivedAt.getTime()).toBe(almaty('2026-03-17T17:59').getTime());
+    expect(row.applicantIin).toBe(CITIZEN);
+    // The applicant is told the slip, as after a synchronous intake.
+    expect((await notices(t, done.slip.appealId)).map((n) => n.template)).toContain('appeals:notice.slip_issued');
+    // Another pass finds nothing left.
+    expect(await pass()).toEqual({ registered: 0, refused: 0, retried: 0 });
+    clock.set(almaty('2026-03-17T11:00'));
+  });
+
+  it('shares the synchronous intake’s Idempotency-Key space: a retry gets the first answer, another body a 409', async () => {
+    const first = await accept(CITIZEN, pothole(ctx, { text: 'Яма у школы номер 7' }), { 'idempotency-key': 'acc-2' });
+    expect(first.statusCode).toBe(202);
+    const again = await accept(CITIZEN, pothole(ctx, { text: 'Яма у школы номер 7' }), { 'idempotency-key': 'acc-2' });
+    expect(again.statusCode).toBe(202);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    // The same request sent without the preference: the same key, so the same (first) answer.
+    const sync = await t.app.inject({ method: 'POST', url: '/api/appeals', headers: { ...(await as(ctx, CITIZEN)), 'idempotency-key': 'acc-2' }, payload: pothole(ctx, { text: 'Яма у школы номер 7' }) });
+    expect(sync.statusCode).toBe(202);
+    expect(sync.json()).toEqual(first.json());
+    const other = await accept(CITIZEN, pothole(ctx, { text: 'Другая яма' }), { 'idempotency-key': 'acc-2' });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().errors[0].field).toBe('Idempotency-Key');
+    // And a key first used synchronously answers its slip to an asynchronous retry.
+    const slip = await t.app.inject({ method: 'POST', url: '/api/appeals', headers: { ...(await as(ctx, CITIZEN)), 'idempotency-key': 'acc-3' }, payload: pothole(ctx) });
+    expect(slip.statusCode).toBe(201);
+    const retried = await accept(CITIZEN, pothole(ctx), { 'idempotency-key': 'acc-3' });
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toEqual(slip.json());
+    const n = await t.testDb.db.selectFrom('appealAcceptance').select((eb) => eb.fn.countAll<number>().as('n')).where('request', '@>', JSON.stringify({ text: 'Яма у школы номер 7' })).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(1);
+    await pass();
+  });
+
+  it('refuses at once what needs no lookup (empty text, NUL), naming the field; nothing is stored', async () => {
+    const count = async () => Number((await t.testDb.db.selectFrom('appealAcceptance').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const empty = await accept(CITIZEN, pothole(ctx, { text: '   ' }));
+    expect(empty.statusCode).toBe(400);
+    expect(empty.headers['content-type']).toContain('application/problem+json');
+    expect(empty.json().errors[0].field).toBe('text');
+    const nul = await accept(CITIZEN, pothole(ctx, { address: 'ул. \u0000 Ленина' }));
+    expect(nul.statusCode).toBe(400);
+    const schema = await accept(CITIZEN, { ...pothole(ctx), categoryId: 'not-a-uuid' });
+    expect(schema.statusCode).toBe(400);
+    expect(schema.json().errors[0].field).toBe('categoryId');
+    expect(await count()).toBe(before);
+  });
+
+  it('records a refusal as the problem the synchronous intake answers, in the reader’s language; the rest of the batch is registered', async () => {
+    const good = (await accept(CITIZEN, pothole(ctx))).json().acceptanceId as string;
+    const bad = (await accept(CITIZEN, pothole(ctx, { categoryId: '00000000-0000-4000-8000-000000000000' }))).json().acceptanceId as string;
+    const outside = (await accept(CITIZEN, pothole(ctx, { territoryCode: '999999999' }))).json().acceptanceId as string;
+    const good2 = (await accept(CITIZEN, pothole(ctx, { text: 'Не работает фонарь' }))).json().acceptanceId as string;
+    expect(await pass()).toEqual({ registered: 2, refused: 2, retried: 0 });
+    for (const id of [good, good2]) expect((await outcome(CITIZEN, id)).json().state).toBe('registered');
+    const refused = (await outcome(CITIZEN, bad)).json();
+    expect(refused.state).toBe('refused');
+    expect(refused.slip).toBeNull();
+    expect(refused.problem).toMatchObject({ status: 400, code: 'validation', errors: [{ field: 'categoryId' }] });
+    // The same refusal the synchronous intake gives, word for word (same reader, same language).
+    const sync = await t.app.inject({ method: 'POST', url: '/api/appeals', headers: await as(ctx, CITIZEN), payload: pothole(ctx, { categoryId: '00000000-0000-4000-8000-000000000000' }) });
+    expect(sync.statusCode).toBe(400);
+    expect(refused.problem.detail).toBe(sync.json().detail);
+    expect((await outcome(CITIZEN, outside)).json().problem.errors[0].field).toBe('territoryCode');
+  });
+
+  it('is never lost to an unexpected error: retried on the next pass, refused as internal after the last attempt', async () => {
+    const id = (await accept(CITIZEN, pothole(ctx, { text: 'Сломана скамейка' }))).json().acceptanceId as string;
+    let failures = 0;
+    const failing: ActorResolver = async () => {
+      failures++;
+      throw new Error('connection lost');
+    };
+    const logged: string[] = [];
+    for (let i = 1; i < MAX_ATTEMPTS; i++) {
+      expect(await registerAccepted(t.testDb.db, deps, { now: clock.now(), actorOf: failing, log: (s) => logged.push(s) })).toEqual({ registered: 0, refused: 0, retried: 1 });
+      expect((await outcome(CITIZEN, id)).json().state).toBe('accepted');
+    }
+    expect(logged.every((l) => l.includes(id) && !l.includes('скамейка') && !l.includes(CITIZEN))).toBe(true);
+    // A pass that works registers it.
+    expect(await pass()).toEqual({ registered: 1, refused: 0, retried: 0 });
+    expect((await outcome(CITIZEN, id)).json().state).toBe('registered');
+
+    const doomed = (await accept(CITIZEN, pothole(ctx, { text: 'Сломан забор' }))).json().acceptanceId as string;
+    for (let i = 0; i < MAX_ATTEMPTS; i++) await registerAccepted(t.testDb.db, deps, { now: clock.now(), actorOf: failing });
+    const r = (await outcome(CITIZEN, doomed)).json();
+    expect(r.state).toBe('refused');
+    expect(r.problem).toMatchObject({ status: 500, code: 'internal' });
+    // The request is kept in the row.
+    const row = await t.testDb.db.selectFrom('appealAcceptance').select(['request', 'attempts']).where('id', '=', doomed).executeTakeFirstOrThrow();
+    expect((row.request as { text: string }).text).toBe('Сломан забор');
+    expect(row.attempts).toBe(MAX_ATTEMPTS);
+    expect(failures).toBeGreaterThanOrEqual(2 * MAX_ATTEMPTS - 1);
+  });
+
+  it('is shown only to the citizen who sent it', async () => {
+    const id = (await accept(CITIZEN, pothole(ctx))).json().acceptanceId as string;
+    expect((await outcome(OTHER, id)).statusCode).toBe(404);
+    expect((await outcome('coordinator', id)).statusCode).toBe(403);
+    expect((await t.app.inject({ url: `/api/appeals/acceptances/${id}` })).statusCode).toBe(401);
+    expect((await outcome(CITIZEN, 'not-an-id')).statusCode).toBe(400);
+    await pass();
+  });
+
+  it('with files is registered at once: the preference is not applied', async () => {
+    const body = multipart(pothole(ctx), [{ name: 'yama.png', type: 'image/png', bytes: png() }]);
+    const res = await t.app.inject({ method: 'POST', url: '/api/appeals', headers: { ...(await as(ctx, CITIZEN)), ...ASYNC, ...body.headers }, payload: body.payload });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.headers['preference-applied']).toBeUndefined();
+    expect((res.json() as SlipJson).slipNumber).toMatch(/^KRG-/);
+  });
+});
+
+describe('the registrar', () => {
+  it('registers what was accepted by itself, in order of receipt, many per pass', async () => {
+    const registrar = startRegistrar(t.testDb.db, deps, { clock, actorOf, log: () => {}, everyMs: 200, batch: 3 });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) ids.push((await accept(CITIZEN, pothole(ctx, { text: `Яма номер ${i}` }))).json().acceptanceId);
+      const deadline = Date.now() + 15_000;
+      let states: string[] = [];
+      while (Date.now() < deadline) {
+        states = await Promise.all(ids.map(async (id) => (await outcome(CITIZEN, id)).json().state as string));
+        if (states.every((s) => s === 'registered')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(states).toEqual(ids.map(() => 'registered'));
+      const slips = await Promise.all(ids.map(async (id) => (await outcome(CITIZEN, id)).json().slip.slipNumber as string));
+      const seqs = slips.map((s) => Number(s.slice(-6)));
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b)); // numbered in order of receipt
+    } finally {
+      await registrar.stop();
+    }
+  });
+});

@@ -1,0 +1,248 @@
+import { CompiledQuery, sql } from 'kysely';
+import type { Actor, ActorResolver, CitizenActor } from '../../platform/auth/actor.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
+import { newId } from '../../platform/db/ids.ts';
+import { executePrepared } from '../../platform/db/prepared.ts';
+import { DomainError, notFound } from '../../platform/http/errors.ts';
+import { DEFAULT_TTL_HOURS, withIdempotency, type IdempotentResponse } from '../../platform/http/idempotency.ts';
+import { t, type Lang } from '../../platform/i18n/i18n.ts';
+import type { AppealsDeps } from './appeals.deps.ts';
+import { cleanText, refuseNul, registerCitizenAppeal, type IntakeInput, type Slip } from './appeals.intake.ts';
+import { ensureAppealProcessesOnce } from './appeals.rules.ts';
+
+/**
+ * Accept now, register behind (`Prefer: respond-async` on a citizen's intake, RFC 7240).
+ *
+ * The synchronous intake writes the register's ~21 rows in ~15 statements before it answers;
+ * PostgreSQL alone cannot write those one appeal per transaction much faster than a few hundred
+ * a second on two cores (bench/README.md, "The write floor"). A client that asks for it gets
+ * its appeal *accepted* instead: one row (the request as submitted, its sender, the receipt
+ * instant) and the idempotency key with its answer, committed in one statement, and a 202 with
+ * where to read the outcome. The registrar then registers accepted rows in order of receipt,
+ * many per transaction, through the same `registerAppeal` as the synchronous path — same
+ * checks, same routing, same slip notice to the applicant — with the receipt instant of the
+ * acceptance, so the registration day of APPC art. 64 is the one the citizen would have had.
+ * A refusal (unknown category, a territory outside the region, …) is recorded as the problem the
+ * synchronous path would have answered and shown when the outcome is read, in the reader's
+ * language. Nothing accepted is lost: the row is committed before the 202, and an error the
+ * registrar does not expect leaves it waiting for the next pass (after `MAX_ATTEMPTS`, refused
+ * as an internal error, the request kept in the row).
+ *
+ * What is checked before the 202: the request's schema (the route), NUL characters and the
+ * text (empty, too long) — everything that needs no lookup.
+ */
+
+export const MAX_ATTEMPTS = 5;
+
+export interface AcceptanceInput {
+  actor: CitizenActor;
+  body: IntakeInput;
+  channel: 'web' | 'mobile';
+  lang: Lang;
+  /** The `Idempotency-Key`, if any, and the request's fingerprint (`requestHash`). */
+  key: string | undefined;
+  hash: string;
+  /** `appeals.intake:citizen:<accountId>`: the synchronous intake's key space, so that a key is one request either way. */
+  scope: string;
+  now: Date;
+}
+
+export interface Accepted {
+  acceptanceId: string;
+  state: 'accepted';
+  acceptedAt: string;
+  /** Where the outcome is read (the 202's Location). */
+  location: string;
+}
+
+export interface AcceptanceView {
+  acceptanceId: string;
+  state: 'accepted' | 'registered' | 'refused';
+  acceptedAt: Date;
+  settledAt: Date | null;
+  /** Registered: the slip, as the synchronous intake answers it. */
+  slip: Slip | null;
+  /** Refused: what the synchronous intake would have answered, in the reader's language. */
+  problem: { status: number; code: string; detail: string; errors?: { field: string; message: string }[] } | null;
+}
+
+interface StoredProblem {
+  code: string;
+  status: number;
+  field?: string;
+  messageKey: string;
+  params: Record<string, unknown>;
+}
+
+export const acceptanceLocation = (id: string) => `/api/appeals/acceptances/${id}`;
+
+// The key's claim, its stored answer and the acceptance row in one statement: a new key (or
+// none) is one round trip and one commit. A key already taken goes the usual way (below).
+const ACCEPT_WITH_KEY = `with claim as (
+    insert into idempotency_key (scope, key, request_hash, status_code, response, created_at, expires_at)
+    values ($1, $2, $3, 202, $4, $5, $6)
+    on conflict on constraint idempotency_key_pk do nothing returning key)
+  insert into appeal_acceptance (id, account_id, channel, request, lang, accepted_at)
+  select $7, $8, $9, $10, $11, $5 from claim
+  returning id`;
+
+/** Accepts a citizen's appeal: checked for what needs no lookup, committed, answered 202. */
+export async function acceptCitizenAppeal(db: Db, input: AcceptanceInput): Promise<IdempotentResponse<Accepted>> {
+  refuseNul(input.body);
+  cleanText(input.body.text);
+  const id = newId();
+  const body: Accepted = { acceptanceId: id, state: 'accepted', acceptedAt: input.now.toISOString(), location: acceptanceLocation(id) };
+  const row = { id, accountId: input.actor.accountId, channel: input.channel, request: JSON.stringify(input.body), lang: input.lang, acceptedAt: input.now };
+  if (input.key === undefined) {
+    await executePrepared(db, db.insertInto('appealAcceptance').values(row));
+    return { statusCode: 202, body, replayed: false };
+  }
+  const expiresAt = new Date(input.now.getTime() + DEFAULT_TTL_HOURS * 3_600_000);
+  const parameters = [input.scope, input.key, input.hash, JSON.stringify(body), input.now, expiresAt, id, row.accountId, row.channel, row.request, row.lang];
+  const [claimed] = await executePrepared(db, CompiledQuery.raw(ACCEPT_WITH_KEY, parameters));
+  if (claimed) return { statusCode: 202, body, replayed: false };
+  // The key exists: a replay (the stored answer, 202 or a synchronous 201), a different request
+  // (409), or an expired key this request takes over.
+  return db.transaction().execute((trx) =>
+    withIdempotency<Accepted>(trx, { scope: input.scope, key: input.key, hash: input.hash, now: input.now }, async () => {
+      await trx.insertInto('appealAcceptance').values(row).execute();
+      return { statusCode: 202, body };
+    }),
+  );
+}
+
+/** The outcome of an acceptance, to the account that sent it (anyone else: not found). */
+export async function getAcceptance(db: Executor, id: string, actor: Actor, lang: Lang): Promise<AcceptanceView> {
+  const row = actor.kind === 'citizen'
+    ? await db.selectFrom('appealAcceptance').select(['id', 'state', 'acceptedAt', 'settledAt', 'slip', 'problem'])
+      .where('id', '=', id).where('accountId', '=', actor.accountId).executeTakeFirst()
+    : undefined;
+  if (!row) throw notFound('acceptance', { messageKey: 'appeals:errors.acceptance_not_found' });
+  const p = row.problem as StoredProblem | null;
+  let problem: AcceptanceView['problem'] = null;
+  if (p) {
+    const detail = t(lang, p.messageKey, { ...p.params, field: p.field });
+    problem = { status: p.status, code: p.code, detail, ...(p.field ? { errors: [{ field: p.field, message: detail }] } : {}) };
+  }
+  return {
+    acceptanceId: row.id, state: row.state as AcceptanceView['state'], acceptedAt: row.acceptedAt, settledAt: row.settledAt,
+    slip: (row.slip as Slip | null) ?? null, problem,
+  };
+}
+
+export interface RegistrarPass {
+  registered: number;
+  refused: number;
+  /** Left waiting after an unexpected error (tried again on the next pass). */
+  retried: number;
+}
+
+/**
+ * One pass of the registrar: up to `limit` accepted appeals, oldest first, registered in one
+ * transaction (one commit and one revision read for all), each under a savepoint so that a
+ * refused one leaves the others' rows alone. Rows another registrar holds are skipped
+ * (`skip locked`), so any number of processes may run it.
+ */
+export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: Date; actorOf: ActorResolver; limit?: number; log?: (s: string) => void }): Promise<RegistrarPass> {
+  const pass: RegistrarPass = { registered: 0, refused: 0, retried: 0 };
+  await ensureAppealProcessesOnce(db, opts.now);
+  await db.transaction().execute(async (trx) => {
+    const rows = await trx.selectFrom('appealAcceptance')
+      .select(['id', 'accountId', 'channel', 'request', 'lang', 'acceptedAt', 'attempts'])
+      .where('state', '=', 'accepted')
+      .orderBy('acceptedAt').orderBy('id')
+      .limit(opts.limit ?? 50)
+      .forUpdate().skipLocked()
+      .execute();
+    const actors = new Map<string, Actor | undefined>();
+    for (const r of rows) {
+      await sql`savepoint registering`.execute(trx);
+      try {
+        if (!actors.has(r.accountId)) actors.set(r.accountId, await opts.actorOf(r.accountId, r.lang as Lang));
+        const actor = actors.get(r.accountId);
+        if (actor?.kind !== 'citizen') throw new DomainError('forbidden', 'the account may no longer file appeals', { messageKey: 'appeals:errors.citizens_only' });
+        const slip = await registerCitizenAppeal(trx, deps, r.request as unknown as IntakeInput, actor, opts.now, r.channel as 'web' | 'mobile', r.acceptedAt);
+        await trx.updateTable('appealAcceptance')
+          .set({ state: 'registered', regionCode: slip.regionCode, appealId: slip.appealId, slip: JSON.stringify(slip), settledAt: opts.now })
+          .where('id', '=', r.id).execute();
+        await sql`release savepoint registering`.execute(trx);
+        pass.registered++;
+      } catch (e) {
+        await sql`rollback to savepoint registering`.execute(trx);
+        if (e instanceof DomainError) {
+          const problem: StoredProblem = { code: e.code, status: e.status, ...(e.field ? { field: e.field } : {}), messageKey: e.messageKey, params: e.params };
+          await trx.updateTable('appealAcceptance').set({ state: 'refused', problem: JSON.stringify(problem), settledAt: opts.now }).where('id', '=', r.id).execute();
+          pass.refused++;
+          continue;
+        }
+        // Unexpected (a lost connection, a bug): the acceptance id and the error, never the request.
+        opts.log?.(`[registrar] acceptance ${r.id}, attempt ${r.attempts + 1}: ${(e as Error).message}`);
+        const last = r.attempts + 1 >= MAX_ATTEMPTS;
+        const problem: StoredProblem = { code: 'internal', status: 500, messageKey: 'appeals:errors.registration_failed', params: {} };
+        await trx.updateTable('appealAcceptance')
+          .set(last ? { attempts: r.attempts + 1, state: 'refused', problem: JSON.stringify(problem), settledAt: opts.now } : { attempts: r.attempts + 1 })
+          .where('id', '=', r.id).execute();
+        if (last) pass.refused++;
+        else pass.retried++;
+      }
+    }
+  });
+  return pass;
+}
+
+/**
+ * Runs the registrar in this process until stopped: a pass as soon as this process accepted
+ * something (`wake`), and every `everyMs` for what other processes accepted. Passes follow
+ * each other while they find a full batch.
+ */
+export function startRegistrar(db: Db, deps: AppealsDeps, opts: { clock: { now(): Date }; actorOf: ActorResolver; log: (s: string) => void; everyMs?: number; batch?: number }) {
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let again = false;
+  const batch = opts.batch ?? 50;
+  const run = async () => {
+    do {
+      again = false;
+      let pass: RegistrarPass;
+      do {
+        pass = await registerAccepted(db, deps, { now: opts.clock.now(), actorOf: opts.actorOf, limit: batch, log: opts.log });
+      } while (!stopped && pass.registered + pass.refused + pass.retried >= batch);
+    } while (!stopped && again);
+  };
+  const wake = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = run().catch((e: Error) => opts.log(`[registrar] pass failed: ${e.message}`)).finally(() => {
+      running = undefined;
+    });
+  };
+  const timer = setInterval(wake, opts.everyMs ?? 1000);
+  listeners.add(wake);
+  wake(); // what was accepted while no registrar ran
+  return {
+    wake,
+    /** Waits for the pass under way, if any. */
+    async idle() {
+      while (running) await running;
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      listeners.delete(wake);
+      while (running) await running;
+    },
+  };
+}
+
+export type Registrar = ReturnType<typeof startRegistrar>;
+
+// This process's registrars, woken when this process accepts (others find the rows by polling).
+const listeners = new Set<() => void>();
+
+/** Tells this process's registrars that an appeal was accepted. */
+export function notifyAccepted(): void {
+  for (const l of listeners) l();
+}
