@@ -131,7 +131,7 @@ export function startAuditSealer(db: Db, log: (s: string) => void, everyMs = 200
  */
 export function startAppealRegistrar(db: Db, config: Config, clock: Clock, log: (s: string) => void): () => Promise<void> {
   const registrar = startRegistrar(db, appealsDeps(db, { dataDir: config.dataDir, maxBytes: config.fileMaxBytes }), {
-    clock, actorOf: resolveActor(db), log,
+    clock, actorOf: resolveActor(db), log, lanes: config.appealRegistrarLanes, batch: config.appealRegistrarBatch,
   });
   return () => registrar.stop();
 }

@@ -20,6 +20,13 @@ export interface Config {
    * bigger machine.
    */
   readonly databasePoolSize: number;
+  /**
+   * APPEAL_REGISTRAR_LANES — how many batches of accepted appeals (`Prefer: respond-async`) this
+   * process registers at once, each on a connection of the pool. APPEAL_REGISTRAR_BATCH — appeals
+   * per batch (one transaction). Measured in bench/README.md ("Accept now, register behind").
+   */
+  readonly appealRegistrarLanes: number;
+  readonly appealRegistrarBatch: number;
   /** DATA_DIR — where the embedded database and uploaded files live. Default ./data. */
   readonly dataDir: string;
   /** LOG_LEVEL — pino level (fatal|error|warn|info|debug|trace|silent). Default info. */
@@ -154,6 +161,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 8, 1, 1000),
+    appealRegistrarLanes: int(env, 'APPEAL_REGISTRAR_LANES', 2, 1, 64),
+    appealRegistrarBatch: int(env, 'APPEAL_REGISTRAR_BATCH', 50, 1, 1000),
     dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),
     logLevel,
     isProduction,

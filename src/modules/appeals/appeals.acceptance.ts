@@ -191,48 +191,50 @@ export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: D
 }
 
 /**
- * Runs the registrar in this process until stopped: a pass as soon as this process accepted
- * something (`wake`), and every `everyMs` for what other processes accepted. Passes follow
- * each other while they find a full batch.
+ * Runs the registrar in this process until stopped: passes as soon as this process accepted
+ * something (`wake`), and every `everyMs` for what other processes accepted. Up to `lanes`
+ * passes run at once, each on its own connection of the pool (skip locked: each takes other
+ * rows); a lane goes on while its passes find a full batch. With one lane, appeals are
+ * numbered exactly in order of receipt; with several, in order within each batch.
  */
-export function startRegistrar(db: Db, deps: AppealsDeps, opts: { clock: { now(): Date }; actorOf: ActorResolver; log: (s: string) => void; everyMs?: number; batch?: number }) {
+export function startRegistrar(db: Db, deps: AppealsDeps, opts: { clock: { now(): Date }; actorOf: ActorResolver; log: (s: string) => void; everyMs?: number; batch?: number; lanes?: number }) {
   let stopped = false;
-  let running: Promise<void> | undefined;
+  const running = new Set<Promise<void>>();
   let again = false;
   const batch = opts.batch ?? 50;
-  const run = async () => {
-    do {
+  const lanes = opts.lanes ?? 1;
+  const lane = async () => {
+    for (;;) {
       again = false;
-      let pass: RegistrarPass;
-      do {
-        pass = await registerAccepted(db, deps, { now: opts.clock.now(), actorOf: opts.actorOf, limit: batch, log: opts.log });
-      } while (!stopped && pass.registered + pass.refused + pass.retried >= batch);
-    } while (!stopped && again);
+      const pass = await registerAccepted(db, deps, { now: opts.clock.now(), actorOf: opts.actorOf, limit: batch, log: opts.log });
+      if (stopped) return;
+      if (pass.registered + pass.refused + pass.retried < batch && !again) return;
+    }
   };
   const wake = () => {
     if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = run().catch((e: Error) => opts.log(`[registrar] pass failed: ${e.message}`)).finally(() => {
-      running = undefined;
+    again = true;
+    if (running.size >= lanes) return;
+    const p: Promise<void> = lane().catch((e: Error) => opts.log(`[registrar] pass failed: ${e.message}`)).finally(() => {
+      running.delete(p);
     });
+    running.add(p);
   };
   const timer = setInterval(wake, opts.everyMs ?? 1000);
   listeners.add(wake);
   wake(); // what was accepted while no registrar ran
+  const settle = async () => {
+    while (running.size) await Promise.all([...running]);
+  };
   return {
     wake,
-    /** Waits for the pass under way, if any. */
-    async idle() {
-      while (running) await running;
-    },
+    /** Waits for the passes under way, if any. */
+    idle: settle,
     async stop() {
       stopped = true;
       clearInterval(timer);
       listeners.delete(wake);
-      while (running) await running;
+      await settle();
     },
   };
 }
