@@ -193,11 +193,12 @@ describe('an accepted appeal', () => {
 });
 
 describe('the registrar', () => {
-  it('registers what was accepted by itself, in order of receipt, many per pass', async () => {
-    const registrar = startRegistrar(t.testDb.db, deps, { clock, actorOf, log: () => {}, everyMs: 200, batch: 3 });
+  it('registers on start what was accepted while none ran (a restart), in order of receipt, many per pass', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await accept(CITIZEN, pothole(ctx, { text: `Яма номер ${i}` }))).json().acceptanceId);
+    // No poll within the test: only the pass at start can register them.
+    const registrar = startRegistrar(t.testDb.db, deps, { clock, actorOf, log: () => {}, everyMs: 600_000, batch: 3 });
     try {
-      const ids: string[] = [];
-      for (let i = 0; i < 7; i++) ids.push((await accept(CITIZEN, pothole(ctx, { text: `Яма номер ${i}` }))).json().acceptanceId);
       const deadline = Date.now() + 15_000;
       let states: string[] = [];
       while (Date.now() < deadline) {
@@ -209,6 +210,27 @@ describe('the registrar', () => {
       const slips = await Promise.all(ids.map(async (id) => (await outcome(CITIZEN, id)).json().slip.slipNumber as string));
       const seqs = slips.map((s) => Number(s.slice(-6)));
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b)); // numbered in order of receipt
+    } finally {
+      await registrar.stop();
+    }
+  });
+
+  it('woken by each acceptance, in several lanes at once, registers each accepted appeal exactly once', async () => {
+    // Woken by each acceptance in this process (no poll within the test).
+    const registrar = startRegistrar(t.testDb.db, deps, { clock, actorOf, log: () => {}, everyMs: 600_000, batch: 2, lanes: 3 });
+    try {
+      const ids = await Promise.all(Array.from({ length: 12 }, async (_, i) => (await accept(CITIZEN, pothole(ctx, { text: `Фонарь номер ${i}` }))).json().acceptanceId as string));
+      const deadline = Date.now() + 15_000;
+      let rows: { state: string; appealId: string | null }[] = [];
+      while (Date.now() < deadline) {
+        rows = await t.testDb.db.selectFrom('appealAcceptance').select(['state', 'appealId']).where('id', 'in', ids).execute();
+        if (rows.every((r) => r.state === 'registered')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(rows.map((r) => r.state)).toEqual(ids.map(() => 'registered'));
+      const appeals = await t.testDb.db.selectFrom('appeal').select(['id', 'slipNumber']).where('id', 'in', rows.map((r) => r.appealId!)).execute();
+      expect(appeals).toHaveLength(12);
+      expect(new Set(appeals.map((a) => a.slipNumber)).size).toBe(12);
     } finally {
       await registrar.stop();
     }
