@@ -7,8 +7,8 @@
 --
 -- A queue, not a register: rows are keyed by their own time-ordered id (the region is known
 -- only once the territory is resolved, at registration), read by the one account that sent
--- them and by the registrar's partial index; settled rows are what the citizen's client polls
--- and may be purged after the idempotency window like `idempotency_key`.
+-- them and by the registrar's partial index; settled rows are what the citizen's client polls,
+-- deleted 30 days after they were settled (the hourly job `appeals.acceptance-purge`).
 create table appeal_acceptance (
   id uuid not null,
   account_id uuid not null,
@@ -31,7 +31,7 @@ create table appeal_acceptance (
   constraint appeal_acceptance_settled_ck check ((state = 'accepted') = (settled_at is null))
 );
 
--- What the registrar takes next: the waiting rows in order of receipt (a few at any time).
+-- What the registrar takes next: the waiting rows in order of receipt (a few at any time). The
+-- outcome a client polls is read by id (and checked against the account): no other index, so an
+-- acceptance writes two index entries here and two for its idempotency key.
 create index appeal_acceptance_waiting_ix on appeal_acceptance (accepted_at, id) where state = 'accepted';
--- A citizen's own acceptances (the status a client polls is read by id and account).
-create index appeal_acceptance_account_ix on appeal_acceptance (account_id, accepted_at desc);

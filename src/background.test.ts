@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../test/db.ts';
-import { IDEMPOTENCY_PURGE_JOB, purgeExpiredIdempotencyKeys, REPORTS_COMPACT_JOB, startBackground } from './background.ts';
+import { ACCEPTANCE_PURGE_JOB, IDEMPOTENCY_PURGE_JOB, purgeExpiredIdempotencyKeys, REPORTS_COMPACT_JOB, startBackground } from './background.ts';
 import { loadConfig } from './config.ts';
 import { fixedClock } from './platform/clock.ts';
 import { withIdempotency } from './platform/http/idempotency.ts';
@@ -43,6 +43,8 @@ describe('idempotency-key purge', () => {
     jobs = await startBackground({ databaseUrl: t.url, db: t.db, clock: fixedClock(NOW), log: (s) => log.push(s), config });
     const schedule = await t.pool.query<{ cron: string }>(`select cron from pgboss.schedule where name = $1`, [IDEMPOTENCY_PURGE_JOB.name]);
     expect(schedule.rows).toEqual([{ cron: '23 * * * *' }]);
+    const acceptances = await t.pool.query<{ cron: string }>(`select cron from pgboss.schedule where name = $1`, [ACCEPTANCE_PURGE_JOB.name]);
+    expect(acceptances.rows).toEqual([{ cron: '29 * * * *' }]);
 
     await jobs.send(IDEMPOTENCY_PURGE_JOB, {});
     const end = Date.now() + 20_000;

@@ -16,7 +16,7 @@ import { registerWorkflowJobs, WORKFLOW_SWEEP_JOB } from './platform/workflow/sw
 import type { HookRegistry } from './platform/workflow/hooks.ts';
 import { appealHooks } from './modules/appeals/appeals.effects.ts';
 import { compactReportChanges } from './modules/appeals/reports/reports.repository.ts';
-import { startRegistrar } from './modules/appeals/appeals.acceptance.ts';
+import { purgeSettledAcceptances, startRegistrar } from './modules/appeals/appeals.acceptance.ts';
 import { appealsDeps } from './modules/appeals/appeals.deps.ts';
 
 /** Deletes expired sessions once an hour (expired ones are already refused on read). */
@@ -24,6 +24,9 @@ export const SESSION_CLEANUP_JOB = defineJob<Record<string, never>>('auth.sessio
 
 /** Removes uploaded-file blobs that no row refers to (rolled-back uploads), daily. */
 export const FILES_SWEEP_JOB = defineJob<Record<string, never>>('files.sweep', { policy: 'stately' });
+
+/** Deletes accepted appeals' rows 30 days after they were settled (registered or refused), hourly. */
+export const ACCEPTANCE_PURGE_JOB = defineJob<Record<string, never>>('appeals.acceptance-purge', { policy: 'stately' });
 
 /** Deletes expired `Idempotency-Key` rows (kept 24 h) once an hour, in batches. */
 export const IDEMPOTENCY_PURGE_JOB = defineJob<Record<string, never>>('http.idempotency-purge', { policy: 'stately' });
@@ -77,7 +80,7 @@ export async function startBackground(opts: { databaseUrl: string; db: Db; clock
   const { config } = opts;
   const jobs = await startJobs({
     databaseUrl: opts.databaseUrl,
-    jobs: [WORKFLOW_SWEEP_JOB, SESSION_CLEANUP_JOB, ...NOTIFY_JOBS, FILES_SWEEP_JOB, IDEMPOTENCY_PURGE_JOB, REPORTS_COMPACT_JOB],
+    jobs: [WORKFLOW_SWEEP_JOB, SESSION_CLEANUP_JOB, ...NOTIFY_JOBS, FILES_SWEEP_JOB, IDEMPOTENCY_PURGE_JOB, ACCEPTANCE_PURGE_JOB, REPORTS_COMPACT_JOB],
     onError: (e) => opts.log(`[jobs] ${e.message}`),
   });
   await registerWorkflowJobs(jobs, { db: opts.db, clock: opts.clock, hooks: workflowHooks() });
@@ -101,6 +104,10 @@ export async function startBackground(opts: { databaseUrl: string; db: Db; clock
     await purgeExpiredIdempotencyKeys(opts.db, opts.clock.now());
   });
   await jobs.schedule({ job: IDEMPOTENCY_PURGE_JOB, cron: '23 * * * *' });
+  await jobs.work(ACCEPTANCE_PURGE_JOB, async () => {
+    await purgeSettledAcceptances(opts.db, opts.clock.now());
+  });
+  await jobs.schedule({ job: ACCEPTANCE_PURGE_JOB, cron: '29 * * * *' });
   await jobs.work(REPORTS_COMPACT_JOB, async () => {
     await compactReportChanges(opts.db);
   });

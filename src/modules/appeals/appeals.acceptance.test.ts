@@ -4,7 +4,7 @@ import type { ActorResolver } from '../../platform/auth/actor.ts';
 import type { TestClock } from '../../platform/clock.ts';
 import { png } from '../../platform/files/fixtures.test-support.ts';
 import { resolveActor } from '../directory/directory.actor.ts';
-import { MAX_ATTEMPTS, registerAccepted, startRegistrar } from './appeals.acceptance.ts';
+import { KEEP_SETTLED_DAYS, MAX_ATTEMPTS, purgeSettledAcceptances, registerAccepted, startRegistrar } from './appeals.acceptance.ts';
 import { appealsDeps, type AppealsDeps } from './appeals.deps.ts';
 import { as, context, multipart, notices, pothole, type Ctx, type SlipJson } from './appeals.test-support.ts';
 
@@ -189,6 +189,30 @@ describe('an accepted appeal', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.headers['preference-applied']).toBeUndefined();
     expect((res.json() as SlipJson).slipNumber).toMatch(/^KRG-/);
+  });
+});
+
+describe('settled acceptances', () => {
+  it(`are purged ${KEEP_SETTLED_DAYS} days after they were settled, in batches; waiting ones never`, async () => {
+    const day = 86_400_000;
+    const old = (await accept(CITIZEN, pothole(ctx, { text: 'Старая яма' }))).json().acceptanceId as string;
+    const recent = (await accept(CITIZEN, pothole(ctx, { text: 'Новая яма' }))).json().acceptanceId as string;
+    const oldRefused = (await accept(CITIZEN, pothole(ctx, { categoryId: '00000000-0000-4000-8000-000000000000' }))).json().acceptanceId as string;
+    await pass();
+    const waiting = (await accept(CITIZEN, pothole(ctx, { text: 'Ждущая яма' }))).json().acceptanceId as string;
+    const settle = (id: string, at: Date) => t.testDb.db.updateTable('appealAcceptance').set({ settledAt: at }).where('id', '=', id).execute();
+    const now = clock.now();
+    await settle(old, new Date(now.getTime() - (KEEP_SETTLED_DAYS + 1) * day));
+    await settle(oldRefused, new Date(now.getTime() - (KEEP_SETTLED_DAYS + 2) * day));
+    await settle(recent, new Date(now.getTime() - (KEEP_SETTLED_DAYS - 1) * day));
+    await t.testDb.db.updateTable('appealAcceptance').set({ acceptedAt: new Date(now.getTime() - 90 * day) }).where('id', '=', waiting).execute();
+    const left = async () => (await t.testDb.db.selectFrom('appealAcceptance').select('id').where('id', 'in', [old, recent, oldRefused, waiting]).execute()).map((r) => r.id).sort();
+    expect(await purgeSettledAcceptances(t.testDb.db, now, 1)).toBeGreaterThanOrEqual(2);
+    expect(await left()).toEqual([recent, waiting].sort());
+    expect((await outcome(CITIZEN, old)).statusCode).toBe(404);
+    // The register keeps the appeal.
+    expect(await t.testDb.db.selectFrom('appeal').select('id').where('text', '=', 'Старая яма').executeTakeFirst()).toBeDefined();
+    await pass();
   });
 });
 

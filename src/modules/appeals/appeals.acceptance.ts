@@ -33,6 +33,8 @@ import { ensureAppealProcessesOnce } from './appeals.rules.ts';
  */
 
 export const MAX_ATTEMPTS = 5;
+/** Settled acceptances are kept this long for their outcome to be read, then purged (the register has the appeal). */
+export const KEEP_SETTLED_DAYS = 30;
 
 export interface AcceptanceInput {
   actor: CitizenActor;
@@ -240,6 +242,26 @@ export function startRegistrar(db: Db, deps: AppealsDeps, opts: { clock: { now()
 }
 
 export type Registrar = ReturnType<typeof startRegistrar>;
+
+/**
+ * Deletes acceptances settled more than `KEEP_SETTLED_DAYS` before `now`, `limit` rows per
+ * statement until none is left; returns how many. Waiting ones are never touched. A registered
+ * appeal lives on in the register; the request of a settled one is not kept twice.
+ */
+export async function purgeSettledAcceptances(db: Db, now: Date, limit = 10_000): Promise<number> {
+  const before = new Date(now.getTime() - KEEP_SETTLED_DAYS * 86_400_000);
+  let total = 0;
+  for (;;) {
+    const r = await sql<{ n: number }>`with gone as (
+        delete from appeal_acceptance where ctid in (
+          select ctid from appeal_acceptance where state <> 'accepted' and settled_at < ${before} limit ${limit})
+        returning 1)
+      select count(*)::int as n from gone`.execute(db);
+    const n = r.rows[0]?.n ?? 0;
+    total += n;
+    if (n < limit) return total;
+  }
+}
 
 // This process's registrars, woken when this process accepts (others find the rows by polling).
 const listeners = new Set<() => void>();
