@@ -192,6 +192,24 @@ describe('an accepted appeal', () => {
   });
 });
 
+describe('the backlog on /metrics', () => {
+  it('shows how many wait and how long the oldest has waited, and nothing once registered', async () => {
+    const gauge = async (name: string) => {
+      const body = (await t.app.inject('/metrics')).body;
+      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(body);
+      expect(m, `${name} in\n${body.slice(0, 300)}`).not.toBeNull();
+      return Number(m![1]);
+    };
+    await accept(CITIZEN, pothole(ctx, { text: 'Яма для метрики 1' }));
+    await accept(CITIZEN, pothole(ctx, { text: 'Яма для метрики 2' }));
+    expect(await gauge('ortak_appeal_acceptances_waiting')).toBe(2);
+    expect(await gauge('ortak_appeal_acceptance_oldest_waiting_seconds')).toBeGreaterThan(0);
+    await pass();
+    expect(await gauge('ortak_appeal_acceptances_waiting')).toBe(0);
+    expect(await gauge('ortak_appeal_acceptance_oldest_waiting_seconds')).toBe(0);
+  });
+});
+
 describe('settled acceptances', () => {
   it(`are purged ${KEEP_SETTLED_DAYS} days after they were settled, in batches; waiting ones never`, async () => {
     const day = 86_400_000;

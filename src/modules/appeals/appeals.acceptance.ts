@@ -1,4 +1,5 @@
 import { CompiledQuery, sql } from 'kysely';
+import { Gauge, type Registry } from 'prom-client';
 import type { Actor, ActorResolver, CitizenActor } from '../../platform/auth/actor.ts';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { newId } from '../../platform/db/ids.ts';
@@ -261,6 +262,33 @@ export async function purgeSettledAcceptances(db: Db, now: Date, limit = 10_000)
     total += n;
     if (n < limit) return total;
   }
+}
+
+/**
+ * The registrar's backlog on /metrics, read from the database when scraped (every process sees
+ * every process's backlog): how many acceptances wait, and how long the oldest has waited —
+ * an appeal must be registered the day it was received (APPC art. 64), so an alert belongs on
+ * the second figure.
+ */
+export function registerAcceptanceMetrics(registry: Registry, db: Db): void {
+  const read = () => sql<{ n: number; oldest: number | null }>`select count(*)::int as n,
+      extract(epoch from now() - min(accepted_at))::float8 as oldest
+    from appeal_acceptance where state = 'accepted'`.execute(db).then((r) => r.rows[0]!);
+  let reading: Promise<{ n: number; oldest: number | null }> | undefined;
+  // Both gauges are collected in one scrape: one statement for the two.
+  const once = () => (reading ??= read().finally(() => setTimeout(() => (reading = undefined), 0)));
+  new Gauge({
+    name: 'ortak_appeal_acceptances_waiting', help: 'Appeals accepted (Prefer: respond-async) and not yet registered', registers: [registry],
+    async collect() {
+      this.set((await once()).n);
+    },
+  });
+  new Gauge({
+    name: 'ortak_appeal_acceptance_oldest_waiting_seconds', help: 'How long the oldest accepted, not yet registered appeal has waited (0: none waits)', registers: [registry],
+    async collect() {
+      this.set((await once()).oldest ?? 0);
+    },
+  });
 }
 
 // This process's registrars, woken when this process accepts (others find the rows by polling).

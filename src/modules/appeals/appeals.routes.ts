@@ -15,7 +15,7 @@ import { registerAppealSplitRoutes } from './appeals.split.routes.ts';
 import { appealsDeps, type AppealsDeps } from './appeals.deps.ts';
 import { suggestDuplicates } from './appeals.duplicates.ts';
 import { registerCitizenAppeal, registerOperatorAppeal, type Slip } from './appeals.intake.ts';
-import { acceptCitizenAppeal, getAcceptance, notifyAccepted, type Accepted } from './appeals.acceptance.ts';
+import { acceptCitizenAppeal, getAcceptance, notifyAccepted, registerAcceptanceMetrics, type Accepted } from './appeals.acceptance.ts';
 import { requestLang } from '../../platform/http/problem.ts';
 import type { FastifyReply } from 'fastify';
 import type { IdempotentResponse } from '../../platform/http/idempotency.ts';
@@ -46,6 +46,7 @@ export function prefersAsync(header: string | string[] | undefined): boolean {
 export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<AppealsDeps> {
   const { db, clock, config } = deps;
   const appeals = appealsDeps(db, { dataDir: config.dataDir, maxBytes: config.fileMaxBytes });
+  if (deps.metrics) registerAcceptanceMetrics(deps.metrics, db);
   // Fail fast at boot when the lifecycle names an effect nobody implements (the rule rows only
   // change terms, so the template is enough to tell).
   for (const key of Object.keys(appeals.workflow.hooks ?? {})) {

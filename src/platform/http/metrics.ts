@@ -1,8 +1,11 @@
 import client from 'prom-client';
 import type { App } from './types.ts';
 
-/** Prometheus metrics at /metrics: process defaults plus request counts and durations by route. */
-export function registerMetrics(app: App) {
+/**
+ * Prometheus metrics at /metrics: process defaults plus request counts and durations by route.
+ * Returns the registry, in which modules register their own gauges (`AppDeps.metrics`).
+ */
+export function registerMetrics(app: App): client.Registry {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const duration = new client.Histogram({
@@ -23,4 +26,5 @@ export function registerMetrics(app: App) {
     reply.type(registry.contentType);
     return registry.metrics();
   });
+  return registry;
 }

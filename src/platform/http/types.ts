@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Registry } from 'prom-client';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
@@ -12,4 +13,6 @@ export interface AppDeps {
   config: Config;
   db: Db;
   clock: Clock;
+  /** The /metrics registry, for a module's own gauges (absent where no HTTP server runs). */
+  metrics?: Registry;
 }
