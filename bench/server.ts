@@ -8,6 +8,7 @@
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { startAppealRegistrar, startAuditSealer, startBackground } from '../src/background.ts';
+import { countInFlight } from '../src/platform/http/inflight.ts';
 import { loadConfig } from '../src/config.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { createDb } from '../src/platform/db/database.ts';
@@ -35,6 +36,7 @@ if (!config.databaseUrl) throw new Error('bench/server.ts needs DATABASE_URL');
 const { db } = createDb(config.databaseUrl, config.databasePoolSize); // as `serve` does
 await migrate(config.databaseUrl);
 const app = await buildApp({ config, db, clock: systemClock });
+const inFlight = countInFlight(app);
 app.get('/__bench/queries', { schema: { hide: true } }, async () => ({ queries }));
 app.get('/__bench/memory', { schema: { hide: true } }, async () => process.memoryUsage());
 app.post('/__bench/trace', { schema: { hide: true } }, async () => {
@@ -49,7 +51,7 @@ app.get('/__bench/trace', { schema: { hide: true } }, async () => {
 await app.listen({ port: config.port, host: config.host });
 const jobs: Jobs = await startBackground({ databaseUrl: config.databaseUrl, db, clock: systemClock, log, config });
 const stopSealer = startAuditSealer(db, log);
-const stopRegistrar = startAppealRegistrar(db, config, systemClock, log);
+const stopRegistrar = startAppealRegistrar(db, config, systemClock, log, inFlight);
 const address = app.server.address();
 process.stdout.write(`ready ${typeof address === 'object' && address ? address.port : config.port}\n`);
 

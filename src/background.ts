@@ -133,12 +133,16 @@ export function startAuditSealer(db: Db, log: (s: string) => void, everyMs = 200
 
 /**
  * Registers the appeals accepted with `Prefer: respond-async` (appeals.acceptance.ts): at once
- * when this process accepted one, and every second for the others'. Any number of processes may
- * run it. Returns a stop function that lets the pass under way finish.
+ * when this process accepted one, and every second for the others'; in one lane while this
+ * process answers requests (`inFlight`, from `countInFlight`), in up to APPEAL_REGISTRAR_LANES
+ * otherwise. Any number of processes may run it. Returns a stop function that lets the passes
+ * under way finish.
  */
-export function startAppealRegistrar(db: Db, config: Config, clock: Clock, log: (s: string) => void): () => Promise<void> {
+export function startAppealRegistrar(db: Db, config: Config, clock: Clock, log: (s: string) => void, inFlight?: () => number): () => Promise<void> {
   const registrar = startRegistrar(db, appealsDeps(db, { dataDir: config.dataDir, maxBytes: config.fileMaxBytes }), {
     clock, actorOf: resolveActor(db), log, lanes: config.appealRegistrarLanes, batch: config.appealRegistrarBatch,
+    // Requests being answered (more than a stray one): the registrar keeps to one lane.
+    ...(inFlight ? { busy: () => inFlight() > 1 } : {}),
   });
   return () => registrar.stop();
 }

@@ -22,8 +22,9 @@ export interface Config {
   readonly databasePoolSize: number;
   /**
    * APPEAL_REGISTRAR_LANES — how many batches of accepted appeals (`Prefer: respond-async`) this
-   * process registers at once, each on a connection of the pool. APPEAL_REGISTRAR_BATCH — appeals
-   * per batch (one transaction). Measured in bench/README.md ("Accept now, register behind").
+   * process registers at once when it answers no requests, each on a connection of the pool
+   * (default 4; one while requests are being answered). APPEAL_REGISTRAR_BATCH — appeals per batch
+   * (one transaction; default 50). Measured in bench/README.md ("Accept now, register behind").
    */
   readonly appealRegistrarLanes: number;
   readonly appealRegistrarBatch: number;
@@ -161,7 +162,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 8, 1, 1000),
-    appealRegistrarLanes: int(env, 'APPEAL_REGISTRAR_LANES', 2, 1, 64),
+    appealRegistrarLanes: int(env, 'APPEAL_REGISTRAR_LANES', 4, 1, 64),
     appealRegistrarBatch: int(env, 'APPEAL_REGISTRAR_BATCH', 50, 1, 1000),
     dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),
     logLevel,

@@ -19,6 +19,7 @@ import { isEmpty, seedDemo, type DemoSummary } from './seed.ts';
 import { ensureWebBuilt } from './web-build.ts';
 import { ensureAppealProcesses } from './modules/appeals/appeals.rules.ts';
 import { startAppealRegistrar, startAuditSealer, startBackground } from './background.ts';
+import { countInFlight } from './platform/http/inflight.ts';
 import { systemClock } from './platform/clock.ts';
 import type { Jobs } from './platform/jobs/jobs.ts';
 
@@ -78,6 +79,7 @@ async function serve(config: Config) {
     // Publish the national appeal processes (new version only when the rules changed).
     await ensureAppealProcesses(db, systemClock.now());
     app = await buildApp({ config, db, clock: systemClock });
+    const inFlight = countInFlight(app);
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (e) {
@@ -89,7 +91,7 @@ async function serve(config: Config) {
     }
     jobs = await startBackground({ databaseUrl: target.url, db, clock: systemClock, log: out, config });
     stopSealer = startAuditSealer(db, out);
-    stopRegistrar = startAppealRegistrar(db, config, systemClock, out);
+    stopRegistrar = startAppealRegistrar(db, config, systemClock, out, inFlight);
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
     out('');
     out(`Ortak is ready at http://${shown}:${config.port}  (API docs: /docs, OpenAPI: /openapi.json) in ${Date.now() - started} ms`);

@@ -257,6 +257,23 @@ describe('the registrar', () => {
     }
   });
 
+  it('keeps to one lane while requests are being answered: numbered exactly in order of receipt', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 9; i++) ids.push((await accept(CITIZEN, pothole(ctx, { text: `Люк номер ${i}` }))).json().acceptanceId);
+    let busyAsked = 0;
+    const registrar = startRegistrar(t.testDb.db, deps, { clock, actorOf, log: () => {}, everyMs: 600_000, batch: 2, lanes: 4, busy: () => (busyAsked++, true) });
+    try {
+      await registrar.idle();
+      const slips = await Promise.all(ids.map(async (id) => (await outcome(CITIZEN, id)).json().slip?.slipNumber as string | undefined));
+      expect(slips.every(Boolean), JSON.stringify(slips)).toBe(true);
+      const seqs = slips.map((s) => Number(s!.slice(-6)));
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(busyAsked).toBeGreaterThan(0);
+    } finally {
+      await registrar.stop();
+    }
+  });
+
   it('woken by each acceptance, in several lanes at once, registers each accepted appeal exactly once', async () => {
     // Woken by each acceptance in this process (no poll within the test).
     const registrar = startRegistrar(t.testDb.db, deps, { clock, actorOf, log: () => {}, everyMs: 600_000, batch: 2, lanes: 3 });

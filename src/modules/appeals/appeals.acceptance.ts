@@ -197,31 +197,50 @@ export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: D
  * Runs the registrar in this process until stopped: passes as soon as this process accepted
  * something (`wake`), and every `everyMs` for what other processes accepted. Up to `lanes`
  * passes run at once, each on its own connection of the pool (skip locked: each takes other
- * rows); a lane goes on while its passes find a full batch. With one lane, appeals are
- * numbered exactly in order of receipt; with several, in order within each batch.
+ * rows), but only one while `busy()` says requests are waiting to be answered: the
+ * registrations then go on without taking the cores from the acceptances, and the backlog is
+ * cleared with every lane once they stop (bench/README.md, "Accept now, register behind"). A
+ * lane goes on while its passes find a full batch. With one lane, appeals are numbered exactly
+ * in order of receipt; with several, in order within each batch.
  */
-export function startRegistrar(db: Db, deps: AppealsDeps, opts: { clock: { now(): Date }; actorOf: ActorResolver; log: (s: string) => void; everyMs?: number; batch?: number; lanes?: number }) {
+export function startRegistrar(db: Db, deps: AppealsDeps, opts: { clock: { now(): Date }; actorOf: ActorResolver; log: (s: string) => void; everyMs?: number; batch?: number; lanes?: number; busy?: () => boolean }) {
   let stopped = false;
   const running = new Set<Promise<void>>();
   let again = false;
   const batch = opts.batch ?? 50;
   const lanes = opts.lanes ?? 1;
+  const limit = () => (opts.busy?.() ? 1 : lanes);
+  // Lanes running; changed as a lane starts and ends (not when its promise settles), so that
+  // lanes deciding at the same moment see each other's decisions.
+  let active = 0;
   const lane = async () => {
-    for (;;) {
-      again = false;
-      const pass = await registerAccepted(db, deps, { now: opts.clock.now(), actorOf: opts.actorOf, limit: batch, log: opts.log });
-      if (stopped) return;
-      if (pass.registered + pass.refused + pass.retried < batch && !again) return;
+    try {
+      for (;;) {
+        again = false;
+        const pass = await registerAccepted(db, deps, { now: opts.clock.now(), actorOf: opts.actorOf, limit: batch, log: opts.log });
+        if (stopped) return;
+        const full = pass.registered + pass.refused + pass.retried >= batch;
+        if (!full && !again) return;
+        // A full batch: more are waiting, so another lane may join — unless requests are waiting
+        // to be answered, when one lane goes on and the others stop.
+        if (active > limit()) return;
+        if (full) spawn();
+      }
+    } finally {
+      active--;
     }
   };
-  const wake = () => {
-    if (stopped) return;
-    again = true;
-    if (running.size >= lanes) return;
+  const spawn = () => {
+    if (stopped || active >= limit()) return;
+    active++;
     const p: Promise<void> = lane().catch((e: Error) => opts.log(`[registrar] pass failed: ${e.message}`)).finally(() => {
       running.delete(p);
     });
     running.add(p);
+  };
+  const wake = () => {
+    again = true;
+    spawn();
   };
   const timer = setInterval(wake, opts.everyMs ?? 1000);
   listeners.add(wake);
