@@ -176,7 +176,7 @@ describe('npm start on an external PostgreSQL (DATABASE_URL)', () => {
       await db.connect();
       const scheduled = (await db.query<{ name: string }>('select name from pgboss.schedule order by name')).rows.map((r) => r.name);
       await db.end();
-      expect(scheduled).toEqual(['appeals.reports-compact', 'auth.session-cleanup', 'files.sweep', 'http.idempotency-purge', 'notify.recover', 'workflow.sweep']);
+      expect(scheduled).toEqual(['appeals.acceptance-purge', 'appeals.reports-compact', 'auth.session-cleanup', 'files.sweep', 'http.idempotency-purge', 'notify.recover', 'workflow.sweep']);
       s.child.kill('SIGINT');
       expect(await s.exited, s.output()).toBe(0);
     } finally {

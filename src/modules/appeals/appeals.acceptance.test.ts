@@ -87,6 +87,20 @@ describe('an accepted appeal', () => {
     clock.set(almaty('2026-03-17T11:00'));
   });
 
+  it('is never registered before it was received, even by a pass that read its clock before the row was committed', async () => {
+    const id = (await accept(CITIZEN, pothole(ctx, { text: 'Яма после начала прохода' }))).json().acceptanceId as string;
+    const early = new Date(clock.now().getTime() - 60_000);
+    expect(await registerAccepted(t.testDb.db, deps, { now: early, actorOf })).toEqual({ registered: 1, refused: 0, retried: 0 });
+    const r = (await outcome(CITIZEN, id)).json() as { slip: SlipJson; settledAt: string };
+    const received = new Date(r.slip.receivedAt).getTime();
+    expect(new Date(r.settledAt).getTime()).toBeGreaterThanOrEqual(received);
+    const a = await t.testDb.db.selectFrom('appeal').select(['createdAt', 'caseId', 'regionCode']).where('id', '=', r.slip.appealId).executeTakeFirstOrThrow();
+    expect(a.createdAt.getTime()).toBeGreaterThanOrEqual(received);
+    const history = await t.testDb.db.selectFrom('workflowHistory').select('at').where('regionCode', '=', a.regionCode).where('caseId', '=', a.caseId).execute();
+    expect(history.length).toBeGreaterThan(0);
+    for (const h of history) expect(h.at.getTime()).toBeGreaterThanOrEqual(received);
+  });
+
   it('shares the synchronous intake’s Idempotency-Key space: a retry gets the first answer, another body a 409', async () => {
     const first = await accept(CITIZEN, pothole(ctx, { text: 'Яма у школы номер 7' }), { 'idempotency-key': 'acc-2' });
     expect(first.statusCode).toBe(202);

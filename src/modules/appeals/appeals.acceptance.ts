@@ -159,14 +159,17 @@ export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: D
       .execute();
     const actors = new Map<string, Actor | undefined>();
     for (const r of rows) {
+      // `now` was read before the rows were: one accepted since is registered at its own
+      // instant, never before it was received.
+      const at = r.acceptedAt > opts.now ? r.acceptedAt : opts.now;
       await sql`savepoint registering`.execute(trx);
       try {
         if (!actors.has(r.accountId)) actors.set(r.accountId, await opts.actorOf(r.accountId, r.lang as Lang));
         const actor = actors.get(r.accountId);
         if (actor?.kind !== 'citizen') throw new DomainError('forbidden', 'the account may no longer file appeals', { messageKey: 'appeals:errors.citizens_only' });
-        const slip = await registerCitizenAppeal(trx, deps, r.request as unknown as IntakeInput, actor, opts.now, r.channel as 'web' | 'mobile', r.acceptedAt);
+        const slip = await registerCitizenAppeal(trx, deps, r.request as unknown as IntakeInput, actor, at, r.channel as 'web' | 'mobile', r.acceptedAt);
         await trx.updateTable('appealAcceptance')
-          .set({ state: 'registered', regionCode: slip.regionCode, appealId: slip.appealId, slip: JSON.stringify(slip), settledAt: opts.now })
+          .set({ state: 'registered', regionCode: slip.regionCode, appealId: slip.appealId, slip: JSON.stringify(slip), settledAt: at })
           .where('id', '=', r.id).execute();
         await sql`release savepoint registering`.execute(trx);
         pass.registered++;
@@ -174,7 +177,7 @@ export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: D
         await sql`rollback to savepoint registering`.execute(trx);
         if (e instanceof DomainError) {
           const problem: StoredProblem = { code: e.code, status: e.status, ...(e.field ? { field: e.field } : {}), messageKey: e.messageKey, params: e.params };
-          await trx.updateTable('appealAcceptance').set({ state: 'refused', problem: JSON.stringify(problem), settledAt: opts.now }).where('id', '=', r.id).execute();
+          await trx.updateTable('appealAcceptance').set({ state: 'refused', problem: JSON.stringify(problem), settledAt: at }).where('id', '=', r.id).execute();
           pass.refused++;
           continue;
         }
@@ -183,7 +186,7 @@ export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: D
         const last = r.attempts + 1 >= MAX_ATTEMPTS;
         const problem: StoredProblem = { code: 'internal', status: 500, messageKey: 'appeals:errors.registration_failed', params: {} };
         await trx.updateTable('appealAcceptance')
-          .set(last ? { attempts: r.attempts + 1, state: 'refused', problem: JSON.stringify(problem), settledAt: opts.now } : { attempts: r.attempts + 1 })
+          .set(last ? { attempts: r.attempts + 1, state: 'refused', problem: JSON.stringify(problem), settledAt: at } : { attempts: r.attempts + 1 })
           .where('id', '=', r.id).execute();
         if (last) pass.refused++;
         else pass.retried++;
