@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../test/db.ts';
-import { ACCEPTANCE_PURGE_JOB, IDEMPOTENCY_PURGE_JOB, purgeExpiredIdempotencyKeys, REPORTS_COMPACT_JOB, startBackground } from './background.ts';
+import { ACCEPTANCE_PURGE_JOB, busySince, IDEMPOTENCY_PURGE_JOB, purgeExpiredIdempotencyKeys, REPORTS_COMPACT_JOB, startBackground } from './background.ts';
 import { loadConfig } from './config.ts';
 import { fixedClock } from './platform/clock.ts';
 import { withIdempotency } from './platform/http/idempotency.ts';
@@ -103,4 +103,22 @@ describe('lost notice deliveries', () => {
     // Sent by the log stand-in (the default NOTIFY_CHANNELS), as the lost job would have.
     expect(status).toBe('delivered');
   }, 40_000);
+});
+
+describe('busySince', () => {
+  it('stays busy for the hold after it last saw more than one request in flight', () => {
+    let n = 0;
+    let t = 1_000;
+    const busy = busySince(() => n, 500, () => t);
+    expect(busy()).toBe(false);
+    n = 5;
+    expect(busy()).toBe(true);
+    n = 1;
+    t += 499;
+    expect(busy()).toBe(true); // a lull between requests
+    t += 1;
+    expect(busy()).toBe(false);
+    n = 2;
+    expect(busy()).toBe(true);
+  });
 });

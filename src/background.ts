@@ -141,8 +141,21 @@ export function startAuditSealer(db: Db, log: (s: string) => void, everyMs = 200
 export function startAppealRegistrar(db: Db, config: Config, clock: Clock, log: (s: string) => void, inFlight?: () => number): () => Promise<void> {
   const registrar = startRegistrar(db, appealsDeps(db, { dataDir: config.dataDir, maxBytes: config.fileMaxBytes }), {
     clock, actorOf: resolveActor(db), log, lanes: config.appealRegistrarLanes, batch: config.appealRegistrarBatch,
-    // Requests being answered (more than a stray one): the registrar keeps to one lane.
-    ...(inFlight ? { busy: () => inFlight() > 1 } : {}),
+    ...(inFlight ? { busy: busySince(inFlight, 500) } : {}),
   });
   return () => registrar.stop();
+}
+
+/**
+ * Busy while more than one request has been in flight at any look within the last `holdMs`: a
+ * server under load has moments with one request or none between its clients' requests, and
+ * the registrar should not take its lanes back at each of them.
+ */
+export function busySince(inFlight: () => number, holdMs: number, now: () => number = Date.now): () => boolean {
+  let last = -Infinity;
+  return () => {
+    const t = now();
+    if (inFlight() > 1) last = t;
+    return t - last < holdMs;
+  };
 }
