@@ -140,7 +140,9 @@ export function startAuditSealer(db: Db, log: (s: string) => void, everyMs = 200
  */
 export function startAppealRegistrar(db: Db, config: Config, clock: Clock, log: (s: string) => void, inFlight?: () => number): () => Promise<void> {
   const registrar = startRegistrar(db, appealsDeps(db, { dataDir: config.dataDir, maxBytes: config.fileMaxBytes }), {
-    clock, actorOf: resolveActor(db), log, lanes: config.appealRegistrarLanes, batch: config.appealRegistrarBatch,
+    clock, actors: resolveActor, log, batch: config.appealRegistrarBatch,
+    // Each lane holds one connection of the pool for its batch: leave one for the requests.
+    lanes: Math.max(1, Math.min(config.appealRegistrarLanes, config.databasePoolSize - 1)),
     ...(inFlight ? { busy: busySince(inFlight, 500) } : {}),
   });
   return () => registrar.stop();

@@ -3,6 +3,7 @@ import { createTestApp, fixedClock, type TestApp } from '../../../test/app.ts';
 import type { ActorResolver } from '../../platform/auth/actor.ts';
 import type { TestClock } from '../../platform/clock.ts';
 import { png } from '../../platform/files/fixtures.test-support.ts';
+import { createDb } from '../../platform/db/database.ts';
 import { resolveActor } from '../directory/directory.actor.ts';
 import { KEEP_SETTLED_DAYS, MAX_ATTEMPTS, purgeSettledAcceptances, registerAccepted, startRegistrar } from './appeals.acceptance.ts';
 import { appealsDeps, type AppealsDeps } from './appeals.deps.ts';
@@ -24,7 +25,6 @@ let t: TestApp;
 let ctx: Ctx;
 let clock: TestClock;
 let deps: AppealsDeps;
-let actorOf: ActorResolver;
 const almaty = (local: string) => new Date(`${local}+05:00`);
 
 beforeAll(async () => {
@@ -32,7 +32,6 @@ beforeAll(async () => {
   t = await createTestApp({ clock });
   ctx = await context(t);
   deps = appealsDeps(t.testDb.db, { dataDir: t.config.dataDir, maxBytes: t.config.fileMaxBytes });
-  actorOf = resolveActor(t.testDb.db);
 });
 
 async function accept(who: string, body: unknown, headers: Record<string, string> = {}) {
@@ -43,7 +42,7 @@ async function outcome(who: string, id: string) {
   return t.app.inject({ url: `/api/appeals/acceptances/${id}`, headers: await as(ctx, who) });
 }
 
-const pass = (limit = 50) => registerAccepted(t.testDb.db, deps, { now: clock.now(), actorOf, limit });
+const pass = (limit = 50) => registerAccepted(t.testDb.db, deps, { now: clock.now(), actors: resolveActor, limit });
 
 async function appealCount() {
   return Number((await t.testDb.db.selectFrom('appeal').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -90,7 +89,7 @@ describe('an accepted appeal', () => {
   it('is never registered before it was received, even by a pass that read its clock before the row was committed', async () => {
     const id = (await accept(CITIZEN, pothole(ctx, { text: 'Яма после начала прохода' }))).json().acceptanceId as string;
     const early = new Date(clock.now().getTime() - 60_000);
-    expect(await registerAccepted(t.testDb.db, deps, { now: early, actorOf })).toEqual({ registered: 1, refused: 0, retried: 0 });
+    expect(await registerAccepted(t.testDb.db, deps, { now: early, actors: resolveActor })).toEqual({ registered: 1, refused: 0, retried: 0 });
     const r = (await outcome(CITIZEN, id)).json() as { slip: SlipJson; settledAt: string };
     const received = new Date(r.slip.receivedAt).getTime();
     expect(new Date(r.settledAt).getTime()).toBeGreaterThanOrEqual(received);
@@ -168,7 +167,7 @@ describe('an accepted appeal', () => {
     };
     const logged: string[] = [];
     for (let i = 1; i < MAX_ATTEMPTS; i++) {
-      expect(await registerAccepted(t.testDb.db, deps, { now: clock.now(), actorOf: failing, log: (s) => logged.push(s) })).toEqual({ registered: 0, refused: 0, retried: 1 });
+      expect(await registerAccepted(t.testDb.db, deps, { now: clock.now(), actors: () => failing, log: (s) => logged.push(s) })).toEqual({ registered: 0, refused: 0, retried: 1 });
       expect((await outcome(CITIZEN, id)).json().state).toBe('accepted');
     }
     expect(logged.every((l) => l.includes(id) && !l.includes('скамейка') && !l.includes(CITIZEN))).toBe(true);
@@ -177,7 +176,7 @@ describe('an accepted appeal', () => {
     expect((await outcome(CITIZEN, id)).json().state).toBe('registered');
 
     const doomed = (await accept(CITIZEN, pothole(ctx, { text: 'Сломан забор' }))).json().acceptanceId as string;
-    for (let i = 0; i < MAX_ATTEMPTS; i++) await registerAccepted(t.testDb.db, deps, { now: clock.now(), actorOf: failing });
+    for (let i = 0; i < MAX_ATTEMPTS; i++) await registerAccepted(t.testDb.db, deps, { now: clock.now(), actors: () => failing });
     const r = (await outcome(CITIZEN, doomed)).json();
     expect(r.state).toBe('refused');
     expect(r.problem).toMatchObject({ status: 500, code: 'internal' });
@@ -253,7 +252,7 @@ describe('the registrar', () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) ids.push((await accept(CITIZEN, pothole(ctx, { text: `Яма номер ${i}` }))).json().acceptanceId);
     // No poll within the test: only the pass at start can register them.
-    const registrar = startRegistrar(t.testDb.db, deps, { clock, actorOf, log: () => {}, everyMs: 600_000, batch: 3 });
+    const registrar = startRegistrar(t.testDb.db, deps, { clock, actors: resolveActor, log: () => {}, everyMs: 600_000, batch: 3 });
     try {
       const deadline = Date.now() + 15_000;
       let states: string[] = [];
@@ -275,7 +274,7 @@ describe('the registrar', () => {
     const ids: string[] = [];
     for (let i = 0; i < 9; i++) ids.push((await accept(CITIZEN, pothole(ctx, { text: `Люк номер ${i}` }))).json().acceptanceId);
     let busyAsked = 0;
-    const registrar = startRegistrar(t.testDb.db, deps, { clock, actorOf, log: () => {}, everyMs: 600_000, batch: 2, lanes: 4, busy: () => (busyAsked++, true) });
+    const registrar = startRegistrar(t.testDb.db, deps, { clock, actors: resolveActor, log: () => {}, everyMs: 600_000, batch: 2, lanes: 4, busy: () => (busyAsked++, true) });
     try {
       await registrar.idle();
       const slips = await Promise.all(ids.map(async (id) => (await outcome(CITIZEN, id)).json().slip?.slipNumber as string | undefined));
@@ -288,9 +287,27 @@ describe('the registrar', () => {
     }
   });
 
+  it('runs more lanes than its pool has connections without waiting on itself', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await accept(CITIZEN, pothole(ctx, { text: `Канализация номер ${i}` }))).json().acceptanceId);
+    // Two connections, three lanes of one appeal each: a lane must not need a second connection
+    // while its batch holds one.
+    const small = createDb(t.testDb.url, 2);
+    const registrar = startRegistrar(small.db, appealsDeps(small.db, { dataDir: t.config.dataDir, maxBytes: t.config.fileMaxBytes }), { clock, actors: resolveActor, log: () => {}, everyMs: 600_000, batch: 1, lanes: 3 });
+    try {
+      const done = registrar.idle().then(() => 'idle');
+      expect(await Promise.race([done, new Promise((r) => setTimeout(() => r('stuck'), 20_000))])).toBe('idle');
+      const states = await Promise.all(ids.map(async (id) => (await outcome(CITIZEN, id)).json().state as string));
+      expect(states).toEqual(ids.map(() => 'registered'));
+    } finally {
+      await registrar.stop();
+      await small.db.destroy();
+    }
+  }, 40_000);
+
   it('woken by each acceptance, in several lanes at once, registers each accepted appeal exactly once', async () => {
     // Woken by each acceptance in this process (no poll within the test).
-    const registrar = startRegistrar(t.testDb.db, deps, { clock, actorOf, log: () => {}, everyMs: 600_000, batch: 2, lanes: 3 });
+    const registrar = startRegistrar(t.testDb.db, deps, { clock, actors: resolveActor, log: () => {}, everyMs: 600_000, batch: 2, lanes: 3 });
     try {
       const ids = await Promise.all(Array.from({ length: 12 }, async (_, i) => (await accept(CITIZEN, pothole(ctx, { text: `Фонарь номер ${i}` }))).json().acceptanceId as string));
       const deadline = Date.now() + 15_000;

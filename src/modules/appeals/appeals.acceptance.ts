@@ -146,7 +146,7 @@ export interface RegistrarPass {
  * refused one leaves the others' rows alone. Rows another registrar holds are skipped
  * (`skip locked`), so any number of processes may run it.
  */
-export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: Date; actorOf: ActorResolver; limit?: number; log?: (s: string) => void }): Promise<RegistrarPass> {
+export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: Date; actors: (db: Executor) => ActorResolver; limit?: number; log?: (s: string) => void }): Promise<RegistrarPass> {
   const pass: RegistrarPass = { registered: 0, refused: 0, retried: 0 };
   await ensureAppealProcessesOnce(db, opts.now);
   await db.transaction().execute(async (trx) => {
@@ -157,6 +157,9 @@ export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: D
       .limit(opts.limit ?? 50)
       .forUpdate().skipLocked()
       .execute();
+    // Resolved in this transaction, on its connection: a lane that held its connection and waited
+    // for another from the pool deadlocked once the lanes held them all (a pool of 3, 4 lanes).
+    const actorOf = opts.actors(trx);
     const actors = new Map<string, Actor | undefined>();
     for (const r of rows) {
       // `now` was read before the rows were: one accepted since is registered at its own
@@ -164,7 +167,7 @@ export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: D
       const at = r.acceptedAt > opts.now ? r.acceptedAt : opts.now;
       await sql`savepoint registering`.execute(trx);
       try {
-        if (!actors.has(r.accountId)) actors.set(r.accountId, await opts.actorOf(r.accountId, r.lang as Lang));
+        if (!actors.has(r.accountId)) actors.set(r.accountId, await actorOf(r.accountId, r.lang as Lang));
         const actor = actors.get(r.accountId);
         if (actor?.kind !== 'citizen') throw new DomainError('forbidden', 'the account may no longer file appeals', { messageKey: 'appeals:errors.citizens_only' });
         const slip = await registerCitizenAppeal(trx, deps, r.request as unknown as IntakeInput, actor, at, r.channel as 'web' | 'mobile', r.acceptedAt);
@@ -206,7 +209,7 @@ export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: D
  * lane goes on while its passes find a full batch. With one lane, appeals are numbered exactly
  * in order of receipt; with several, in order within each batch.
  */
-export function startRegistrar(db: Db, deps: AppealsDeps, opts: { clock: { now(): Date }; actorOf: ActorResolver; log: (s: string) => void; everyMs?: number; batch?: number; lanes?: number; busy?: () => boolean }) {
+export function startRegistrar(db: Db, deps: AppealsDeps, opts: { clock: { now(): Date }; actors: (db: Executor) => ActorResolver; log: (s: string) => void; everyMs?: number; batch?: number; lanes?: number; busy?: () => boolean }) {
   let stopped = false;
   const running = new Set<Promise<void>>();
   let again = false;
@@ -220,7 +223,7 @@ export function startRegistrar(db: Db, deps: AppealsDeps, opts: { clock: { now()
     try {
       for (;;) {
         again = false;
-        const pass = await registerAccepted(db, deps, { now: opts.clock.now(), actorOf: opts.actorOf, limit: batch, log: opts.log });
+        const pass = await registerAccepted(db, deps, { now: opts.clock.now(), actors: opts.actors, limit: batch, log: opts.log });
         if (stopped) return;
         const full = pass.registered + pass.refused + pass.retried >= batch;
         if (!full && !again) return;
