@@ -20,10 +20,6 @@ describe('npm run bench options', () => {
   it('refuses what it does not know, naming it', () => {
     expect(() => parseOptions(['--apeals', '5'])).toThrow('unknown option --apeals');
     expect(() => parseOptions(['--only', 'intake,swep'])).toThrow('unknown scenario swep');
-    // intake_async only when named (its registrations would swell the sweep), and in smoke runs.
-    expect(parseOptions([]).only).not.toContain('intake_async');
-    expect(parseOptions(['--smoke']).only).toContain('intake_async');
-    expect(parseOptions(['--only', 'intake_async']).only).toEqual(['intake_async']);
     expect(() => parseOptions(['--duration', '-1'])).toThrow('--duration needs a positive number');
   });
 });

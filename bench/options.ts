@@ -8,13 +8,6 @@ import { startNodeFlags } from '../scripts/start-command.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export const SCENARIOS = ['intake', 'intake_async', 'lifecycle', 'inbox', 'coordinator_summary', 'public_stats', 'open311_list', 'sweep'] as const;
-/**
- * What a run measures unless `--only` says otherwise: every scenario but `intake_async`, whose
- * ~12,000 registrations (and the deadlines they arm) would triple the due work of the sweep that
- * follows and make its figure incomparable with every earlier run (stop 22: 2,629 due in 5.3 s
- * against ~850 in ~0.6 s). `--smoke` runs all of them, so that none rots; name it to measure it.
- */
-export const DEFAULT_SCENARIOS: readonly ScenarioName[] = SCENARIOS.filter((s) => s !== 'intake_async');
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Options {
@@ -44,7 +37,7 @@ export interface Options {
 export function parseOptions(argv: string[]): Options {
   const opts: Options = {
     appeals: 1_000_000, duration: 10, connections: 16, warmup: 2, pgbenchSeconds: 10, pgbenchClients: 8, smoke: false,
-    only: [...DEFAULT_SCENARIOS], out: path.join(ROOT, 'bench/results'), dataDir: undefined, keep: false, cpuProf: false, pgStats: false, trace: false, closedHistory: true,
+    only: [...SCENARIOS], out: path.join(ROOT, 'bench/results'), dataDir: undefined, keep: false, cpuProf: false, pgStats: false, trace: false, closedHistory: true,
     serverNodeFlags: startNodeFlags(), floor: true,
   };
   const set = new Set<string>();
@@ -93,7 +86,6 @@ export function parseOptions(argv: string[]): Options {
     }
   }
   if (opts.smoke) {
-    if (!set.has('--only')) opts.only = [...SCENARIOS];
     if (!set.has('--appeals') && !set.has('--ten-million')) opts.appeals = 2_000;
     if (!set.has('--duration')) opts.duration = 2;
     if (!set.has('--connections')) opts.connections = 4;

@@ -7,8 +7,7 @@
  *   npm run bench -- --smoke                        2,000 appeals, 2 s per scenario (what npm test runs)
  *
  * Options: --appeals N, --ten-million, --duration S, --connections C, --warmup S (not counted,
- * default 2; 1 with --smoke), --pgbench-seconds S (default 10), --only intake,sweep,… (every scenario
- * but intake_async unless named; all with --smoke),
+ * default 2; 1 with --smoke), --pgbench-seconds S (default 10), --only intake,sweep,… ,
  * --out DIR (default bench/results), --data-dir DIR (the embedded cluster's directory; given
  * explicitly it is kept, and a database loaded there before is reused), --keep, --cpu-prof
  * (writes the server's V8 CPU profile to the output directory), --pg-stats (pg_stat_statements
