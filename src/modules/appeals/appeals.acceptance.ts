@@ -255,7 +255,6 @@ export function startRegistrar(db: Db, deps: AppealsDeps, opts: { clock: { now()
     while (running.size) await Promise.all([...running]);
   };
   return {
-    wake,
     /** Waits for the passes under way, if any. */
     idle: settle,
     async stop() {
@@ -267,7 +266,6 @@ export function startRegistrar(db: Db, deps: AppealsDeps, opts: { clock: { now()
   };
 }
 
-export type Registrar = ReturnType<typeof startRegistrar>;
 
 /**
  * Deletes acceptances settled more than `KEEP_SETTLED_DAYS` before `now`, `limit` rows per
