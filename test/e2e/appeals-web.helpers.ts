@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { expect, onTestFailed } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { loadCatalogs, type Lang } from '../../src/platform/i18n/i18n.ts';
 import { login } from '../app.ts';
@@ -96,6 +96,27 @@ export async function openSession(e: E2E, opts: { locale?: string; viewport?: { 
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
+  // What the page saw, kept for a failure: the API's refusals and errors (status, path, the
+  // problem's code and fields — no personal data is in them) and the console's errors.
+  const seen: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') seen.push(`console: ${m.text()}`);
+  });
+  page.on('response', (res) => {
+    const url = new URL(res.url());
+    if (!url.pathname.startsWith('/api/') || res.status() < 400) return;
+    void res.text().then(
+      (body) => seen.push(`${res.request().method()} ${url.pathname} → ${res.status()} ${body.slice(0, 400)}`),
+      () => seen.push(`${res.request().method()} ${url.pathname} → ${res.status()}`),
+    );
+  });
+  // A failed journey leaves the screen it stopped on and what the page saw, to tell a slow
+  // machine from a wrong screen without running it again.
+  onTestFailed(async (ctx) => {
+    const name = `FAILED-${ctx.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 80)}`;
+    const file = await screenshot(page, `appeals/${name}`).catch(() => '(no screenshot: the page was closed)');
+    console.log(`[e2e] ${ctx.task.name} failed on ${page.url()}; screenshot ${file}\n${seen.map((l) => `  ${l}`).join('\n') || '  (no API errors, no console errors)'}`);
+  });
   return {
     page,
     context,
