@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { executePrepared } from '../../platform/db/prepared.ts';
 import type { Lang } from '../../platform/i18n/i18n.ts';
-import { assignCase, performAction } from '../../platform/workflow/cases.ts';
+import { assignCase, performAction, performSystemActions } from '../../platform/workflow/cases.ts';
 import type { BatchEffectHandler, EffectContext, EffectHandler, HookRegistry, SweepBatch, WorkflowHooks, WorkflowNotice } from '../../platform/workflow/hooks.ts';
 import { t } from '../../platform/i18n/i18n.ts';
 import * as repo from './appeals.repository.ts';
@@ -137,7 +137,14 @@ async function onNotices(trx: Executor, items: readonly { notice: WorkflowNotice
 }
 
 /** Set-wise effects of the sweep (hooks.ts `BatchEffectHandler`): the same rows and notices as `effects`. */
-const batchEffects: Record<string, BatchEffectHandler> = { recordDeemedRefusal };
+const batchEffects: Record<string, BatchEffectHandler> = { recordDeemedRefusal, closeOnSilence: closeOnSilenceSet };
+
+/** `closeOnSilence` for a chunk: the system's close in a statement per kind of row, then the appeals' mirrors and verdicts in one. */
+async function closeOnSilenceSet(ctxs: readonly EffectContext[]): Promise<void> {
+  const { trx, at, actor } = ctxs[0]!;
+  await performSystemActions(trx, ctxs.map((c) => c.case), 'close_on_silence', actor, at);
+  await repo.syncSilentVerdicts(trx, ctxs.map((c) => ({ regionCode: c.case.regionCode, appealId: c.case.subjectId, caseId: c.case.id })), at);
+}
 
 /** APPC art. 91 on the appeals of `ctxs` (one transaction, one instant): see `repo.recordDeemedRefusals`. */
 async function recordDeemedRefusal(ctxs: readonly EffectContext[]): Promise<void> {

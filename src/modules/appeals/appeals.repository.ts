@@ -178,6 +178,21 @@ export async function syncFromCaseRow(
   return row;
 }
 
+/**
+ * `syncFromCaseRow` with the verdict "silent" for many appeals in one statement (the sweep's
+ * closes on silence): each appeal takes its case's state, owner, due instant and close, the
+ * rating it had stays. Throws unless every appeal was there with its case.
+ */
+export async function syncSilentVerdicts(trx: Executor, items: readonly { regionCode: string; appealId: string; caseId: string }[], now: Date): Promise<void> {
+  if (items.length === 0) return;
+  const r = await sql`update appeal a set case_id = c.id, state = c.state, organization_id = c.organization_id, assignee_id = c.assignee_id,
+      due_at = coalesce(c.due_at, c.state_due_at), closed_at = c.closed_at, updated_at = ${now}, verdict = 'silent', verdict_at = ${now}
+    from unnest(${items.map((i) => i.regionCode)}::text[], ${items.map((i) => i.appealId)}::uuid[], ${items.map((i) => i.caseId)}::uuid[]) as k(region_code, appeal_id, case_id)
+      join workflow_case c on c.region_code = k.region_code and c.id = k.case_id
+    where a.region_code = k.region_code and a.id = k.appeal_id`.execute(trx);
+  if (Number(r.numAffectedRows ?? 0n) !== items.length) throw new Error(`syncSilentVerdicts: ${items.length - Number(r.numAffectedRows ?? 0n)} appeals not found with their cases`);
+}
+
 // Slip prefixes change with the KATO classifier only, but a change must reach every process:
 // appeal_region is revision-checked (migration 0011), so they live in a reference cache.
 const prefixes = new ReferenceCache(1_000);

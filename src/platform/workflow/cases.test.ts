@@ -3,13 +3,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/db.ts';
 import { verifyAudit } from '../audit/audit.ts';
-import type { Actor } from '../auth/actor.ts';
+import { ANONYMOUS, type Actor } from '../auth/actor.ts';
 import { formatLocal } from '../calendar/calendar.time.ts';
 import { DomainError } from '../http/errors.ts';
 import { defineJob, enqueue } from '../jobs/jobs.ts';
-import { assignCase, availableActions, getCase, performAction, type PerformActionInput } from './cases.ts';
+import { assignCase, availableActions, getCase, performAction, performSystemActions, type PerformActionInput } from './cases.ts';
 import { startCase } from './start.ts';
-import type { EffectContext, WorkflowDeps } from './hooks.ts';
+import type { EffectContext, WorkflowCase, WorkflowDeps } from './hooks.ts';
 import { replay } from './machine.ts';
 import { almaty, checkRole, citizen, exampleDefinition, ORG_A, ORG_B, REGION, staff } from './fixtures.test-support.ts';
 import { countCases, getTimeline, listCases } from './queries.ts';
@@ -451,5 +451,59 @@ describe('queries', () => {
     expect(overdue.items).toHaveLength(2);
     await expect(listCases(t.db, { regionCode: REGION })).rejects.toMatchObject({ code: 'validation' });
     await expect(listCases(t.db, { regionCode: REGION, assigneeId: executor.staffId, after: 'garbage' })).rejects.toMatchObject({ field: 'after' });
+  });
+});
+
+describe('a system action on many cases at once (the sweep\'s set-wise effects)', () => {
+  const lapsing = async () => {
+    const body = { ...exampleDefinition(), key: 'lapsing' };
+    const title = { kk: 'Мерзімі өтті', ru: 'Истёк срок', en: 'Lapsed' };
+    body.actions = {
+      ...body.actions,
+      lapse: { title, from: ['registered', 'in_progress'], to: 'withdrawn', roles: ['system'] },
+      lapse_noted: { title, from: ['registered', 'in_progress'], to: 'withdrawn', roles: ['system'], commentRequired: true },
+    };
+    await t.db.transaction().execute((trx) => publishDefinition(trx, { body, regionCode: REGION, actor: designer, at: T0 }));
+    const start = () => t.db.transaction().execute(async (trx) => (await startCase(trx, deps, {
+      regionCode: REGION, processKey: 'lapsing', organizationId: ORG_A, applicantAccountId: applicant.accountId, subjectType: 'appeal', subjectId: `L-${++subjects}`, actor: operator, at: T0,
+    })).case);
+    return Promise.all([start(), start(), start()]);
+  };
+  const at = almaty('2026-03-20T11:00');
+  const shape = async (id: string) => {
+    const c = await getCase(t.db, REGION, id);
+    return {
+      case: { state: c.state, version: c.version, stateEnteredAt: c.stateEnteredAt, closedAt: c.closedAt, dueAt: c.dueAt, stateDueAt: c.stateDueAt, nextDueAt: c.nextDueAt, level: c.escalationLevel },
+      history: await t.db.selectFrom('workflowHistory').select(['seq', 'at', 'action', 'fromState', 'toState', 'actorKind', 'actorId', 'comment', 'input', 'organizationId', 'assigneeId']).where('caseId', '=', id).orderBy('seq').execute(),
+      deadlines: await t.db.selectFrom('workflowDeadline').select(['scope', 'deadlineKey', 'status', 'endedAt', 'nextStepAt']).where('caseId', '=', id).orderBy('deadlineKey').execute(),
+      audit: await t.db.selectFrom('auditLog').select(['action', 'actorKind', 'organizationId', 'data', 'at'])// the start's row names its own subject
+        .where('entityId', '=', id).where('action', '!=', 'workflow.started').orderBy('pos').execute(),
+    };
+  };
+
+  it('writes for each case what performAction writes: the state, version, history, ended deadlines, figures and audit row', async () => {
+    const [one, ...many] = await lapsing();
+    await t.db.transaction().execute((trx) => performAction(trx, deps, { regionCode: REGION, caseId: one!.id, action: 'lapse', actor: ANONYMOUS, at, asSystem: true }));
+    await t.db.transaction().execute((trx) => performSystemActions(trx, many, 'lapse', ANONYMOUS, at));
+    const expected = await shape(one!.id);
+    expect(expected.case).toMatchObject({ state: 'withdrawn', version: 2, closedAt: at, dueAt: null, nextDueAt: null });
+    expect(expected.deadlines.map((d) => [d.deadlineKey, d.status, d.nextStepAt])).toEqual([['answer', 'met', null], ['registered', 'missed', null]]);
+    for (const c of many) expect(await shape(c.id)).toEqual(expected);
+    expect((await verifyAudit(t.db)).ok).toBe(true);
+  });
+
+  it('refuses what needs a decision per case, a case given twice, one the action cannot leave from and one changed meanwhile; nothing of it stays', async () => {
+    const cases = await lapsing();
+    const before = await Promise.all(cases.map((c) => shape(c.id)));
+    const attempt = (list: readonly WorkflowCase[], action = 'lapse') => t.db.transaction().execute((trx) => performSystemActions(trx, list, action, ANONYMOUS, at));
+    await expect(attempt(cases, 'lapse_noted')).rejects.toThrow(/needs a decision per case/);
+    await expect(attempt(cases, 'assign')).rejects.toThrow(/needs a decision per case/);
+    await expect(attempt([cases[0]!, cases[0]!])).rejects.toThrow(/twice/);
+    await expect(attempt(cases, 'answer')).rejects.toThrow(/not possible/);
+    // The second case moved on after it was read: the first one's close is not kept either.
+    await act({ caseId: cases[1]!.id, action: 'assign', actor: head, at: T0, assign: { assigneeId: executor.staffId } });
+    await expect(attempt(cases)).rejects.toThrow(/1 of 3 cases changed meanwhile/);
+    expect(await shape(cases[0]!.id)).toEqual(before[0]);
+    expect(await shape(cases[2]!.id)).toEqual(before[2]);
   });
 });

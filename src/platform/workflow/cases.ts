@@ -1,6 +1,7 @@
 import Schema from 'typebox/schema';
+import { sql } from 'kysely';
 import { ROLES, type Actor, type Role } from '../auth/actor.ts';
-import { actorRef, appendAudit } from '../audit/audit.ts';
+import { actorRef, appendAudit, appendAudits } from '../audit/audit.ts';
 import { getCalendar, withField } from '../calendar/calendar.ts';
 import { formatLocal } from '../calendar/calendar.time.ts';
 import type { Executor } from '../db/database.ts';
@@ -10,7 +11,7 @@ import { dueAfterPause, dueOnDate, extendDue, limitFrom } from './deadlines.ts';
 import type { EffectContext, EffectTrigger, WorkflowCase, WorkflowDeps } from './hooks.ts';
 import { checkTransition } from './machine.ts';
 import { getDefinition, type DefinitionRecord } from './registry.ts';
-import { closeDeadlines, deadlineSpec, moveDue, openDeadline, pauseDeadline, refreshCase, runningDeadlines, timesOf } from './tracking.ts';
+import { closeDeadlines, deadlineSpec, moveDue, openDeadline, pauseDeadline, refreshCase, refreshCases, runningDeadlines, timesOf } from './tracking.ts';
 import { executePrepared } from '../db/prepared.ts';
 
 /**
@@ -355,6 +356,68 @@ export async function performAction(trx: Executor, deps: WorkflowDeps, input: Pe
     comment,
   });
   return { case: c, historyId, from, to };
+}
+
+/**
+ * `performAction` of a system action on many cases at once, a statement per kind of row (the
+ * escalation sweep's set-wise effects: a chunk's appeals closed on silence). For each case it
+ * writes what `performAction` writes: the case moved on (version + 1, claimed at the version
+ * given), its history row, its running and paused deadlines ended, its figures refreshed and the
+ * `workflow.action` audit row. Limited to what needs no decision per case: an action the system
+ * may perform into a terminal state, without input, comment, assignment, extension or effects.
+ * Anything else, a case twice, a case the action cannot leave from or one changed meanwhile
+ * throws, and nothing of it is kept by the caller's transaction (the sweep then applies those
+ * deadlines one by one, through `performAction`).
+ */
+export async function performSystemActions(trx: Executor, cases: readonly WorkflowCase[], action: string, actor: Actor, at: Date): Promise<void> {
+  if (cases.length === 0) return;
+  const key = (c: { regionCode: string; id: string }) => `${c.regionCode}|${c.id}`;
+  if (new Set(cases.map(key)).size !== cases.length) throw new Error(`performSystemActions: a case given twice for ${action}`);
+  const moves: { c: WorkflowCase; to: string }[] = [];
+  for (const c of cases) {
+    const { definition: def } = await getDefinition(trx, c.definitionId);
+    const spec = Object.hasOwn(def.actions, action) ? def.actions[action] : undefined;
+    const t = spec ? checkTransition(def, c.state, action) : undefined;
+    if (!spec || !t?.ok || c.closedAt) throw new Error(`performSystemActions: ${action} is not possible on case ${c.id} in state ${c.state}`);
+    if (!spec.roles.includes('system') || spec.input || spec.commentRequired || spec.extends || spec.effects?.length || def.states[t.to]!.kind !== 'terminal') {
+      throw new Error(`performSystemActions: ${def.key}.${action} needs a decision per case (performAction)`);
+    }
+    moves.push({ c, to: t.to });
+  }
+  const col = <T>(f: (m: (typeof moves)[number]) => T) => moves.map(f);
+  const claimed = (await sql<WorkflowCase>`update workflow_case as c
+      set state = v.to_state, state_entered_at = case when v.to_state <> c.state then ${at} else c.state_entered_at end,
+        version = c.version + 1, closed_at = ${at}
+      from unnest(${col((m) => m.c.regionCode)}::text[], ${col((m) => m.c.id)}::uuid[], ${col((m) => m.c.version)}::int[], ${col((m) => m.to)}::text[])
+        as v(region_code, id, version, to_state)
+      where c.region_code = v.region_code and c.id = v.id and c.version = v.version
+      returning c.*`.execute(trx)).rows;
+  if (claimed.length !== moves.length) throw new Error(`performSystemActions: ${moves.length - claimed.length} of ${moves.length} cases changed meanwhile`);
+  const before = new Map(moves.map((m) => [key(m.c), m.c]));
+  const ref = actorRef(actor);
+  const h = <T>(f: (c: WorkflowCase) => T) => claimed.map(f);
+  await sql`insert into workflow_history (region_code, case_id, seq, at, action, from_state, to_state, actor_kind, actor_id, comment, input, organization_id, assignee_id)
+    select r, c, s, ${at}, ${action}, f, t, ${ref.kind}, ${ref.id}, null, '{}'::jsonb, o, a
+    from unnest(${h((c) => c.regionCode)}::text[], ${h((c) => c.id)}::uuid[], ${h((c) => c.version)}::int[], ${h((c) => before.get(key(c))!.state)}::text[],
+                ${h((c) => c.state)}::text[], ${h((c) => c.organizationId)}::uuid[], ${h((c) => c.assigneeId)}::uuid[]) as v(r, c, s, f, t, o, a)`.execute(trx);
+  // As closeDeadlines, for every case at once.
+  await trx
+    .updateTable('workflowDeadline')
+    .set({ status: sql`case when due_at >= ${at} or status = 'paused' then 'met' else 'missed' end`, endedAt: at, nextStepAt: null })
+    .where(sql<boolean>`(region_code, case_id) in (select * from unnest(${h((c) => c.regionCode)}::text[], ${h((c) => c.id)}::uuid[]))`)
+    .where('status', 'in', ['running', 'paused'])
+    .execute();
+  await refreshCases(trx, claimed);
+  await appendAudits(trx, claimed.map((c) => ({
+    regionCode: c.regionCode,
+    actor,
+    action: 'workflow.action',
+    entityType: 'workflow_case',
+    entityId: c.id,
+    organizationId: c.organizationId,
+    data: { processKey: c.processKey, action, from: before.get(key(c))!.state, to: c.state, version: c.version },
+    at,
+  })));
 }
 
 /**

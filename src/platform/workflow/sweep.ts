@@ -68,6 +68,8 @@ export interface SweepResult {
   busy: number;
   failed: number;
   pages: number;
+  /** Due deadlines applied one by one (an effect with no set-wise form, or a set-wise chunk that failed). */
+  oneByOne: number;
 }
 
 /** Runs one sweep at `clock.now()`. Callable directly (tests, the CLI) or from the scheduled job. */
@@ -75,7 +77,7 @@ export async function runSweep(db: Db, clock: Clock, opts: SweepOptions = {}): P
   const now = clock.now();
   const batchSize = opts.batchSize ?? 500;
   const lanes = Math.max(1, opts.concurrency ?? 2);
-  const result: SweepResult = { due: 0, applied: 0, notices: 0, busy: 0, failed: 0, pages: 0 };
+  const result: SweepResult = { due: 0, applied: 0, notices: 0, busy: 0, failed: 0, pages: 0, oneByOne: 0 };
   // One calendar per region for the whole run (a revision check per deadline is wasted work).
   const calendars = new Map<string, Promise<Calendar>>();
   const calendarOf = (trx: Executor, regionCode: string) => {
@@ -162,6 +164,7 @@ export async function runSweep(db: Db, clock: Clock, opts: SweepOptions = {}): P
     for (let i = 0; i < lane.length; i += setwiseSize) {
       const slice = lane.slice(i, i + setwiseSize);
       const alone = setwise ? await applySetwiseChunk(slice) : slice;
+      result.oneByOne += alone.length;
       for (let j = 0; j < alone.length; j += chunkSize) await applyChunk(alone.slice(j, j + chunkSize));
     }
   };
