@@ -30,11 +30,14 @@ export async function runSweepScenario(db: Db, duration: number, log: (s: string
   let day = cal.localDate(new Date());
   while (!cal.isWorkingDay(day) || endOfDay(cal, day).getTime() < earliest) day = addDays(day, 1);
   const at = new Date(endOfDay(cal, day).getTime() + 30_000);
+  // Which close that is decides the due set (bench/README.md, "Latest results"): today's holds the
+  // steps since the load; a later one a whole working day's more, the closes on silence among them.
+  const close = day === cal.localDate(new Date()) ? 'same_day' : 'a_later_day';
   const counts = (await sql<{ open: number; armed: number; due: number }>`
     select (select count(*)::int from appeal where closed_at is null) as open,
       (select count(*)::int from workflow_deadline where next_step_at is not null) as armed,
       (select count(*)::int from workflow_deadline where next_step_at <= ${at}) as due`.execute(db)).rows[0]!;
-  log(`  sweep at ${at.toISOString()} (close of ${day}): ${counts.open} open appeals, ${counts.armed} armed deadlines, ${counts.due} due`);
+  log(`  sweep at ${at.toISOString()} (close of ${day}, ${close === 'same_day' ? 'today' : 'a later working day'}): ${counts.open} open appeals, ${counts.armed} armed deadlines, ${counts.due} due`);
   const hooks = workflowHooks();
   const clock = fixedClock(at);
   // Queries sent during the sweep (this process has nothing else running), and their text with --trace.
@@ -99,6 +102,8 @@ export async function runSweepScenario(db: Db, duration: number, log: (s: string
     seconds: r2(seconds),
     sweep_ms: r2(ms),
     sweep_at: at.toISOString(),
+    // 'same_day': the close of the day the sweep ran (before 17:30 local); 'a_later_day': the next working day's.
+    sweep_close: close,
     open_appeals: counts.open,
     armed_deadlines: counts.armed,
     due: r.due,
