@@ -150,6 +150,10 @@ export interface AnswerFields {
   answeredOnTime: boolean;
 }
 
+/** The appeal's columns that mirror its workflow case `c` (an UPDATE … FROM workflow_case c). */
+const MIRRORED_FROM_CASE = sql`case_id = c.id, state = c.state, organization_id = c.organization_id, assignee_id = c.assignee_id,
+      due_at = coalesce(c.due_at, c.state_due_at), closed_at = c.closed_at`;
+
 /**
  * `syncFromCase` in one statement: the case's current row, read by the UPDATE itself, which
  * returns what the action answers with. With `verdict` the applicant's verdict (and rating), with
@@ -169,8 +173,7 @@ export async function syncFromCaseRow(
       ? sql`, answer_text = ${answer.answerText}, answer_decision = ${answer.answerDecision}, answered_at = ${answer.answeredAt}, answered_by = ${answer.answeredBy}::uuid,
           answer_working_days = ${answer.answerWorkingDays}::int, answered_on_time = ${answer.answeredOnTime}`
       : sql``;
-  const [row] = await executePrepared(trx, sql<ActionState>`update appeal a set case_id = c.id, state = c.state, organization_id = c.organization_id, assignee_id = c.assignee_id,
-      due_at = coalesce(c.due_at, c.state_due_at), closed_at = c.closed_at, updated_at = ${now}${own}
+  const [row] = await executePrepared(trx, sql<ActionState>`update appeal a set ${MIRRORED_FROM_CASE}, updated_at = ${now}${own}
     from workflow_case c
     where c.region_code = ${regionCode} and c.id = ${caseId} and a.region_code = ${regionCode} and a.id = ${appealId}
     returning a.id, a.state, a.organization_id, a.assignee_id, a.due_at, a.closed_at, c.version as case_version`.compile(trx));
@@ -185,8 +188,7 @@ export async function syncFromCaseRow(
  */
 export async function syncSilentVerdicts(trx: Executor, items: readonly { regionCode: string; appealId: string; caseId: string }[], now: Date): Promise<void> {
   if (items.length === 0) return;
-  const r = await sql`update appeal a set case_id = c.id, state = c.state, organization_id = c.organization_id, assignee_id = c.assignee_id,
-      due_at = coalesce(c.due_at, c.state_due_at), closed_at = c.closed_at, updated_at = ${now}, verdict = 'silent', verdict_at = ${now}
+  const r = await sql`update appeal a set ${MIRRORED_FROM_CASE}, updated_at = ${now}, verdict = 'silent', verdict_at = ${now}
     from unnest(${items.map((i) => i.regionCode)}::text[], ${items.map((i) => i.appealId)}::uuid[], ${items.map((i) => i.caseId)}::uuid[]) as k(region_code, appeal_id, case_id)
       join workflow_case c on c.region_code = k.region_code and c.id = k.case_id
     where a.region_code = k.region_code and a.id = k.appeal_id`.execute(trx);

@@ -11,7 +11,7 @@ import { dueAfterPause, dueOnDate, extendDue, limitFrom } from './deadlines.ts';
 import type { EffectContext, EffectTrigger, WorkflowCase, WorkflowDeps } from './hooks.ts';
 import { checkTransition } from './machine.ts';
 import { getDefinition, type DefinitionRecord } from './registry.ts';
-import { closeDeadlines, deadlineSpec, moveDue, openDeadline, pauseDeadline, refreshCase, refreshCases, runningDeadlines, timesOf } from './tracking.ts';
+import { closeDeadlines, deadlineEnded, deadlineSpec, moveDue, openDeadline, pauseDeadline, refreshCase, refreshCases, runningDeadlines, timesOf } from './tracking.ts';
 import { executePrepared } from '../db/prepared.ts';
 
 /**
@@ -395,16 +395,15 @@ export async function performSystemActions(trx: Executor, cases: readonly Workfl
   if (claimed.length !== moves.length) throw new Error(`performSystemActions: ${moves.length - claimed.length} of ${moves.length} cases changed meanwhile`);
   const before = new Map(moves.map((m) => [key(m.c), m.c]));
   const ref = actorRef(actor);
-  const h = <T>(f: (c: WorkflowCase) => T) => claimed.map(f);
-  await sql`insert into workflow_history (region_code, case_id, seq, at, action, from_state, to_state, actor_kind, actor_id, comment, input, organization_id, assignee_id)
-    select r, c, s, ${at}, ${action}, f, t, ${ref.kind}, ${ref.id}, null, '{}'::jsonb, o, a
-    from unnest(${h((c) => c.regionCode)}::text[], ${h((c) => c.id)}::uuid[], ${h((c) => c.version)}::int[], ${h((c) => before.get(key(c))!.state)}::text[],
-                ${h((c) => c.state)}::text[], ${h((c) => c.organizationId)}::uuid[], ${h((c) => c.assigneeId)}::uuid[]) as v(r, c, s, f, t, o, a)`.execute(trx);
-  // As closeDeadlines, for every case at once.
+  await trx.insertInto('workflowHistory').values(claimed.map((c) => ({
+    regionCode: c.regionCode, caseId: c.id, seq: c.version, at, action, fromState: before.get(key(c))!.state, toState: c.state,
+    actorKind: ref.kind, actorId: ref.id, comment: null, input: '{}', organizationId: c.organizationId, assigneeId: c.assigneeId,
+  }))).execute();
+  // closeDeadlines, for every case at once.
   await trx
     .updateTable('workflowDeadline')
-    .set({ status: sql`case when due_at >= ${at} or status = 'paused' then 'met' else 'missed' end`, endedAt: at, nextStepAt: null })
-    .where(sql<boolean>`(region_code, case_id) in (select * from unnest(${h((c) => c.regionCode)}::text[], ${h((c) => c.id)}::uuid[]))`)
+    .set(deadlineEnded(at))
+    .where(sql<boolean>`(region_code, case_id) in (select * from unnest(${claimed.map((c) => c.regionCode)}::text[], ${claimed.map((c) => c.id)}::uuid[]))`)
     .where('status', 'in', ['running', 'paused'])
     .execute();
   await refreshCases(trx, claimed);

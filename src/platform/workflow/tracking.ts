@@ -60,7 +60,12 @@ export async function openDeadline(
     }));
 }
 
-/** Ends running or paused deadlines: met when ended by their due instant, missed after it. Returns how many. */
+/** What ending a running or paused deadline at `at` writes: met when ended by its due instant, missed after it. */
+export function deadlineEnded(at: Date) {
+  return { status: sql<string>`case when due_at >= ${at} or status = 'paused' then 'met' else 'missed' end`, endedAt: at, nextStepAt: null };
+}
+
+/** Ends running or paused deadlines (`deadlineEnded`). Returns how many. */
 export async function closeDeadlines(
   trx: Executor,
   c: CaseKey,
@@ -70,11 +75,7 @@ export async function closeDeadlines(
   if (filter.keys && filter.keys.length === 0) return 0;
   let q = trx
     .updateTable('workflowDeadline')
-    .set({
-      status: sql`case when due_at >= ${at} or status = 'paused' then 'met' else 'missed' end`,
-      endedAt: at,
-      nextStepAt: null,
-    })
+    .set(deadlineEnded(at))
     .where('regionCode', '=', c.regionCode)
     .where('caseId', '=', c.id)
     .where('status', 'in', ['running', 'paused']);
