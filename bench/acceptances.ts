@@ -35,6 +35,8 @@ export interface Drained {
   drain_s: number;
   /** Registered per second while clearing the backlog (no new acceptances): the registrar's own rate. */
   registered_per_s_draining: number | null;
+  /** Settled (registered or refused) while clearing the backlog. */
+  drained: number;
   /** Refused during the scenario and the drain (a correct request is never refused: expect 0). */
   refused: number;
   /** Still waiting when the drain gave up (expect 0). */
@@ -56,6 +58,7 @@ export async function drainAcceptances(c: pg.Client, start: AcceptanceCounts, en
     backlog_at_end: end.waiting,
     drain_s: r2(drainS),
     registered_per_s_draining: end.waiting > 0 && drainS > 0 ? r2((last.settled - end.settled) / drainS) : null,
+    drained: last.settled - end.settled,
     refused: last.refused - start.refused,
     unsettled: last.waiting,
   };

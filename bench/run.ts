@@ -253,13 +253,23 @@ export async function main(argv: string[]): Promise<number> {
           r.deliveries_per_s = r2((after.deliveries - before.deliveries) / s.duration);
           r.deliveries_waiting = after.waiting;
           Object.assign(r, cpuFields(cpu), walPerOp(before.wal, after.wal, r.count + r.errors));
+          if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out, writesBefore, before.wal && after.wal ? { from: before.wal.lsn, to: after.wal.lsn } : undefined);
           if (acceptedBefore && acceptedAfter) {
-            // Before the next scenario: the registrar clears what was accepted (bench/acceptances.ts).
-            Object.assign(r, await drainAcceptances(c, acceptedBefore, acceptedAfter, 15 * 60_000));
-            log(`  ${''.padEnd(20)} registered ${r.registered_per_s_accepting} /s while accepting, ${r.backlog_at_end} waiting at the end, cleared in ${r.drain_s} s (${r.registered_per_s_draining ?? '—'} /s); refused ${r.refused}, unsettled ${r.unsettled}`);
+            // Before the next scenario: the registrar clears what was accepted (bench/acceptances.ts),
+            // measured as a window of its own: the CPU per registration, and with --pg-stats its
+            // statements (pgstat-intake_async-drain.txt, per registration).
+            if (opts.pgStats) {
+              await c.query('select pg_stat_statements_reset()');
+              writesBefore = await tableWrites(c);
+            }
+            const drainCpuBefore = readCpu(server.pid, postmaster);
+            const drained = await drainAcceptances(c, acceptedBefore, acceptedAfter, 15 * 60_000);
+            const drainCpu = cpuPerOp(drainCpuBefore, readCpu(server.pid, postmaster), drained.drained);
+            Object.assign(r, drained, { drain_cpu_server_ms: drainCpu.server, drain_cpu_postgres_ms: drainCpu.postgres });
+            log(`  ${''.padEnd(20)} registered ${r.registered_per_s_accepting} /s while accepting, ${r.backlog_at_end} waiting at the end, cleared in ${r.drain_s} s (${r.registered_per_s_draining ?? '—'} /s; CPU per registration: server ${drainCpu.server ?? '—'} ms, PostgreSQL ${drainCpu.postgres ?? '—'} ms); refused ${r.refused}, unsettled ${r.unsettled}`);
+            if (opts.pgStats) await writePgStats(c, `${name}-drain`, drained.drained, opts.out, writesBefore);
           }
           results[name] = r;
-          if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out, writesBefore, before.wal && after.wal ? { from: before.wal.lsn, to: after.wal.lsn } : undefined);
           log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op  deliveries ${r.deliveries_per_s} /s (${r.deliveries_waiting} waiting)  ${cpuLine(cpu)}; WAL/op ${r.wal_records_per_op ?? '—'} records, ${r.wal_fpi_per_op ?? '—'} page images, ${r.wal_kb_per_op ?? '—'} kB${r.first_error ? `  (first: ${r.first_error})` : ''}`);
         }
       } finally {

@@ -68,7 +68,7 @@ describe('an accepted appeal', () => {
 
     // The registrar gets to it after 18:00: still registered on the day it was received.
     clock.set(almaty('2026-03-17T18:30'));
-    expect(await pass()).toEqual({ registered: 1, refused: 0, retried: 0 });
+    expect(await pass()).toEqual({ registered: 1, refused: 0, retried: 0, oneByOne: 0 });
     const done = (await outcome(CITIZEN, a.acceptanceId)).json() as { state: string; slip: SlipJson; settledAt: string };
     expect(done.state).toBe('registered');
     expect(done.slip.slipNumber).toMatch(/^KRG-2026-\d{6}$/);
@@ -82,14 +82,14 @@ describe('an accepted appeal', () => {
     // The applicant is told the slip, as after a synchronous intake.
     expect((await notices(t, done.slip.appealId)).map((n) => n.template)).toContain('appeals:notice.slip_issued');
     // Another pass finds nothing left.
-    expect(await pass()).toEqual({ registered: 0, refused: 0, retried: 0 });
+    expect(await pass()).toEqual({ registered: 0, refused: 0, retried: 0, oneByOne: 0 });
     clock.set(almaty('2026-03-17T11:00'));
   });
 
   it('is never registered before it was received, even by a pass that read its clock before the row was committed', async () => {
     const id = (await accept(CITIZEN, pothole(ctx, { text: 'Яма после начала прохода' }))).json().acceptanceId as string;
     const early = new Date(clock.now().getTime() - 60_000);
-    expect(await registerAccepted(t.testDb.db, deps, { now: early, actors: resolveActor })).toEqual({ registered: 1, refused: 0, retried: 0 });
+    expect(await registerAccepted(t.testDb.db, deps, { now: early, actors: resolveActor })).toEqual({ registered: 1, refused: 0, retried: 0, oneByOne: 0 });
     const r = (await outcome(CITIZEN, id)).json() as { slip: SlipJson; settledAt: string };
     const received = new Date(r.slip.receivedAt).getTime();
     expect(new Date(r.settledAt).getTime()).toBeGreaterThanOrEqual(received);
@@ -145,7 +145,7 @@ describe('an accepted appeal', () => {
     const bad = (await accept(CITIZEN, pothole(ctx, { categoryId: '00000000-0000-4000-8000-000000000000' }))).json().acceptanceId as string;
     const outside = (await accept(CITIZEN, pothole(ctx, { territoryCode: '999999999' }))).json().acceptanceId as string;
     const good2 = (await accept(CITIZEN, pothole(ctx, { text: 'Не работает фонарь' }))).json().acceptanceId as string;
-    expect(await pass()).toEqual({ registered: 2, refused: 2, retried: 0 });
+    expect(await pass()).toEqual({ registered: 2, refused: 2, retried: 0, oneByOne: 0 });
     for (const id of [good, good2]) expect((await outcome(CITIZEN, id)).json().state).toBe('registered');
     const refused = (await outcome(CITIZEN, bad)).json();
     expect(refused.state).toBe('refused');
@@ -167,12 +167,12 @@ describe('an accepted appeal', () => {
     };
     const logged: string[] = [];
     for (let i = 1; i < MAX_ATTEMPTS; i++) {
-      expect(await registerAccepted(t.testDb.db, deps, { now: clock.now(), actors: () => failing, log: (s) => logged.push(s) })).toEqual({ registered: 0, refused: 0, retried: 1 });
+      expect(await registerAccepted(t.testDb.db, deps, { now: clock.now(), actors: () => failing, log: (s) => logged.push(s) })).toEqual({ registered: 0, refused: 0, retried: 1, oneByOne: 1 });
       expect((await outcome(CITIZEN, id)).json().state).toBe('accepted');
     }
     expect(logged.every((l) => l.includes(id) && !l.includes('скамейка') && !l.includes(CITIZEN))).toBe(true);
     // A pass that works registers it.
-    expect(await pass()).toEqual({ registered: 1, refused: 0, retried: 0 });
+    expect(await pass()).toEqual({ registered: 1, refused: 0, retried: 0, oneByOne: 0 });
     expect((await outcome(CITIZEN, id)).json().state).toBe('registered');
 
     const doomed = (await accept(CITIZEN, pothole(ctx, { text: 'Сломан забор' }))).json().acceptanceId as string;

@@ -31,9 +31,10 @@ export interface DuplicateSuggestion {
   distanceMetres: number | null;
 }
 
-export async function suggestDuplicates(db: Executor, a: Pick<repo.AppealRow, 'id' | 'regionCode' | 'categoryId' | 'territoryCode' | 'lat' | 'lon' | 'text'>, limit = 5): Promise<DuplicateSuggestion[]> {
+/** `alsoExclude`: appeals not to suggest besides `a` itself (those registered after it in the same batch). */
+export async function suggestDuplicates(db: Executor, a: Pick<repo.AppealRow, 'id' | 'regionCode' | 'categoryId' | 'territoryCode' | 'lat' | 'lon' | 'text'>, limit = 5, alsoExclude: readonly string[] = []): Promise<DuplicateSuggestion[]> {
   const rows = await repo.duplicateCandidates(db, {
-    regionCode: a.regionCode, categoryId: a.categoryId, territoryCode: a.territoryCode, lat: a.lat, lon: a.lon, text: a.text, excludeId: a.id, radiusMetres: RADIUS_METRES, limit: limit * 4,
+    regionCode: a.regionCode, categoryId: a.categoryId, territoryCode: a.territoryCode, lat: a.lat, lon: a.lon, text: a.text, excludeIds: [a.id, ...alsoExclude], radiusMetres: RADIUS_METRES, limit: limit * 4,
   });
   return rows
     .filter((r) => r.similarity >= MIN_SIMILARITY || (r.distanceMetres !== null && r.distanceMetres <= SAME_SPOT_METRES))

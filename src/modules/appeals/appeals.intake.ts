@@ -7,7 +7,8 @@ import { storeFile } from '../../platform/files/files.ts';
 import { DomainError, forbidden, invalid } from '../../platform/http/errors.ts';
 import { t, type Lang } from '../../platform/i18n/i18n.ts';
 import type { WorkflowCase } from '../../platform/workflow/hooks.ts';
-import { startCase, type StartCaseInput } from '../../platform/workflow/start.ts';
+import { CollectingBatch } from '../../platform/workflow/batch.ts';
+import { planStart, writeStarts, type StartCaseInput, type StartPlan } from '../../platform/workflow/start.ts';
 import type { Localized } from '../directory/directory.service.ts';
 import { katoRegion } from '../directory/identity.ts';
 import { assertOperator } from './appeals.access.ts';
@@ -156,6 +157,23 @@ export interface IntakeOrigin {
   comment: string;
 }
 
+/**
+ * A registration checked and computed, nothing written yet (`prepareRegistration`); its slip
+ * number is taken. `writeRegistrations` writes one or many.
+ */
+export interface PreparedRegistration {
+  readonly start: StartPlan;
+  readonly appeal: Omit<repo.NewAppeal, 'state' | 'organizationId' | 'assigneeId' | 'dueAt' | 'closedAt'>;
+  readonly input: IntakeInput;
+  readonly applicant: ResolvedApplicant;
+  readonly receiver: Receiver;
+  readonly lang: Lang;
+  readonly coordinationId: string;
+  readonly legalSource: string;
+  readonly origin: IntakeOrigin | undefined;
+  readonly now: Date;
+}
+
 /** The one registration path (the three channels below, and `appeals.split.ts` with `origin`). */
 export async function registerAppeal(
   trx: Executor,
@@ -168,6 +186,26 @@ export async function registerAppeal(
   jurisdiction?: string,
   origin?: IntakeOrigin,
 ): Promise<Slip> {
+  const prepared = await prepareRegistration(trx, deps, input, applicant, receiver, actor, now, jurisdiction, origin);
+  return (await writeRegistrations(trx, deps, [prepared]))[0]!;
+}
+
+/**
+ * Everything `registerAppeal` checks and decides before it writes: a refusal is thrown from
+ * here, with nothing written but the slip number taken (a sequence value, as a rolled-back
+ * registration leaves).
+ */
+export async function prepareRegistration(
+  trx: Executor,
+  deps: AppealsDeps,
+  input: IntakeInput & { reportsCrimeOrThreat?: boolean },
+  applicant: ResolvedApplicant,
+  receiver: Receiver,
+  actor: Actor,
+  now: Date,
+  jurisdiction?: string,
+  origin?: IntakeOrigin,
+): Promise<PreparedRegistration> {
   refuseNul(input);
   const text = cleanText(input.text);
   const type = await ref.appealType(trx, input.type);
@@ -226,57 +264,97 @@ export async function registerAppeal(
   // The case is written before the appeal row, which takes its state, owner and due instant
   // from it. The effects of the first actions (`noticeApplicantRouted` says nothing at
   // registration: the slip does) do not read the appeal.
-  const start = () => startCase(trx, deps.workflow, {
+  const plan = () => planStart(trx, deps.workflow, {
     regionCode, processKey, organizationId: cc.id, organizationIds: [], applicantAccountId: applicant.accountId, subjectType: 'appeal', subjectId: id,
     receivedAt, ...(origin ? { stateStartedAt: now } : {}), actor, at: now, asSystem: true, then, audit: auditRegistered,
   });
-  const started = await start().catch(async (e: unknown) => {
+  const start = await plan().catch(async (e: unknown) => {
     // A database where nothing published the appeal processes yet (a service caller before any
     // route ran): publish them here, in this transaction, and start again.
     if (!(e instanceof DomainError) || e.messageKey !== 'workflow:definition_not_found') throw e;
     await publishAppealProcesses(trx, now);
-    return start();
+    return plan();
   });
-  const c = started.case;
+  return {
+    start, input, applicant, receiver, lang, coordinationId: cc.id, legalSource: termRule.legalSource, origin, now,
+    appeal: {
+      regionCode, id, slipNumber, slipYear: year, slipSeq: seq, typeCode: type.code, categoryId: category.id, channel: receiver.channel, lang, text,
+      territoryCode, address: input.address?.trim() || null, lat: input.location?.lat ?? null, lon: input.location?.lon ?? null, extra: JSON.stringify(extra),
+      isPublic: !!input.isPublic, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, isStateServiceComplaint: isStateService, serviceProviderId: provider,
+      applicantIin: applicant.iin, applicantPersonId: applicant.personId, applicantAccountId: applicant.accountId, applicantName: applicant.name, applicantPhone: applicant.phone, applicantEmail: applicant.email,
+      receivedAt, registeredOn, splitFromId: origin?.splitFromId ?? null, receivedByKind: receiver.kind, receivedById: receiver.id, receivedByOrganizationId: receiver.organizationId,
+      processKey, caseId: start.caseRow.id as string, createdAt: now, updatedAt: now,
+    },
+  };
+}
 
-  const appeal = await repo.insertAppeal(trx, {
-    regionCode, id, slipNumber, slipYear: year, slipSeq: seq, typeCode: type.code, categoryId: category.id, channel: receiver.channel, lang, text,
-    territoryCode, address: input.address?.trim() || null, lat: input.location?.lat ?? null, lon: input.location?.lon ?? null, extra: JSON.stringify(extra),
-    isPublic: !!input.isPublic, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, isStateServiceComplaint: isStateService, serviceProviderId: provider,
-    applicantIin: applicant.iin, applicantPersonId: applicant.personId, applicantAccountId: applicant.accountId, applicantName: applicant.name, applicantPhone: applicant.phone, applicantEmail: applicant.email,
-    receivedAt, registeredOn, splitFromId: origin?.splitFromId ?? null, receivedByKind: receiver.kind, receivedById: receiver.id, receivedByOrganizationId: receiver.organizationId,
-    processKey, caseId: c.id, state: c.state, organizationId: c.organizationId, assigneeId: c.assigneeId, dueAt: c.dueAt ?? c.stateDueAt, closedAt: c.closedAt, createdAt: now, updatedAt: now,
-  });
+/**
+ * Writes prepared registrations and returns their slips, in order. One is written as it always
+ * was; several (the registrar's batch) with a statement per kind of row — the cases with their
+ * history and deadlines, the audit rows, the appeals, the notices — instead of one per
+ * registration, leaving exactly the rows the registrations one after another would
+ * (`appeals.registrar-setwise.test.ts`). The possible duplicates of each are those registered
+ * before it: the appeals later in the same batch are left out, as they did not exist yet.
+ */
+export async function writeRegistrations(trx: Executor, deps: AppealsDeps, regs: readonly PreparedRegistration[]): Promise<Slip[]> {
+  if (regs.length === 0) return [];
+  const started = await writeStarts(trx, deps.workflow, regs.map((r) => r.start));
+  const appeals = await repo.insertAppeals(trx, regs.map((r, i) => {
+    const c = started[i]!.case;
+    return { ...r.appeal, state: c.state, organizationId: c.organizationId, assigneeId: c.assigneeId, dueAt: c.dueAt ?? c.stateDueAt, closedAt: c.closedAt };
+  }));
   const attachments = [];
-  for (const [i, f] of (input.attachments ?? []).entries()) {
-    const stored = await storeFile(trx, deps.files, { bytes: f.bytes, originalName: f.originalName, declaredMime: f.declaredMime, field: f.field ?? `attachments.${i}` }, now);
-    attachments.push({ regionCode, appealId: id, fileId: stored.id, stage: 'intake', originalName: stored.originalName, mime: stored.mime, size: stored.size, sha256: stored.sha256, uploadedByKind: receiver.kind, uploadedById: receiver.id, createdAt: now });
+  for (const [k, r] of regs.entries()) {
+    for (const [i, f] of (r.input.attachments ?? []).entries()) {
+      const stored = await storeFile(trx, deps.files, { bytes: f.bytes, originalName: f.originalName, declaredMime: f.declaredMime, field: f.field ?? `attachments.${i}` }, r.now);
+      attachments.push({ regionCode: appeals[k]!.regionCode, appealId: appeals[k]!.id, fileId: stored.id, stage: 'intake', originalName: stored.originalName, mime: stored.mime, size: stored.size, sha256: stored.sha256, uploadedByKind: r.receiver.kind, uploadedById: r.receiver.id, createdAt: r.now });
+    }
   }
   await repo.insertAttachments(trx, attachments);
-  const org = await ref.organization(trx, appeal.organizationId);
-  if (!applicant.isAnonymous && !origin) {
-    await notifyApplicant(trx, appeal, 'slip_issued', {
-      received: localTime(receivedAt), registeredOn, due: localTime(appeal.dueAt), organization: org ? org.name[lang] : '—', receiver: receiver.name,
-    }, now, 'slip');
+  // Several: the notices collected and written together at the end (`enqueueNotices`).
+  const batch = regs.length > 1 ? new CollectingBatch(new Map()) : undefined;
+  const orgs = [];
+  for (const [k, r] of regs.entries()) {
+    const appeal = appeals[k]!;
+    const org = await ref.organization(trx, appeal.organizationId);
+    orgs.push(org);
+    if (!r.applicant.isAnonymous && !r.origin) {
+      await notifyApplicant(trx, appeal, 'slip_issued', {
+        received: localTime(r.appeal.receivedAt as Date), registeredOn: r.appeal.registeredOn as string, due: localTime(appeal.dueAt), organization: org ? org.name[r.lang] : '—', receiver: r.receiver.name,
+      }, r.now, 'slip', batch);
+    }
+    if (appeal.isSecurityReport) {
+      await notifyStaff(trx, appeal, await staffAccounts(trx, r.coordinationId, 'coordinator', null, batch), 'staff_security_report', {}, r.now, 'security', batch);
+    }
+    batch?.keep();
   }
-  if (isSecurity) {
-    await notifyStaff(trx, appeal, await staffAccounts(trx, cc.id, 'coordinator', null), 'staff_security_report', {}, now, 'security');
+  await batch?.flush(trx);
+  const slips: Slip[] = [];
+  for (const [k, r] of regs.entries()) {
+    const appeal = appeals[k]!;
+    const later = appeals.slice(k + 1).map((a) => a.id);
+    slips.push({
+      appealId: appeal.id, regionCode: appeal.regionCode, slipNumber: appeal.slipNumber, receivedAt: r.appeal.receivedAt as Date, registeredOn: r.appeal.registeredOn as string,
+      receivedBy: { kind: r.receiver.kind, name: r.receiver.name, organizationId: r.receiver.organizationId },
+      typeCode: r.appeal.typeCode as string, categoryId: r.appeal.categoryId as string, channel: r.receiver.channel, state: appeal.state, organizationId: appeal.organizationId, organizationName: orgs[k]?.name ?? null,
+      dueAt: appeal.dueAt, legalSource: r.legalSource, isAnonymous: r.applicant.isAnonymous,
+      possibleDuplicates: appeal.closedAt === null ? await suggestDuplicates(trx, appeal, 5, later) : [],
+    });
   }
-  const open = appeal.closedAt === null;
-  return {
-    appealId: id, regionCode, slipNumber, receivedAt, registeredOn, receivedBy: { kind: receiver.kind, name: receiver.name, organizationId: receiver.organizationId },
-    typeCode: type.code, categoryId: category.id, channel: receiver.channel, state: appeal.state, organizationId: appeal.organizationId, organizationName: org?.name ?? null,
-    dueAt: appeal.dueAt, legalSource: termRule.legalSource, isAnonymous: applicant.isAnonymous,
-    possibleDuplicates: open ? await suggestDuplicates(trx, appeal) : [],
-  };
+  return slips;
 }
 
 /** A citizen files for themself (signed in with IIN). */
 export async function registerCitizenAppeal(trx: Executor, deps: AppealsDeps, input: IntakeInput, actor: Actor, now: Date, channel: 'web' | 'mobile' = 'web', receivedAt?: Date): Promise<Slip> {
+  return (await writeRegistrations(trx, deps, [await prepareCitizenAppeal(trx, deps, input, actor, now, channel, receivedAt)]))[0]!;
+}
+
+/** `registerCitizenAppeal` checked and computed, not written (the registrar writes a batch of them). */
+export async function prepareCitizenAppeal(trx: Executor, deps: AppealsDeps, input: IntakeInput, actor: Actor, now: Date, channel: 'web' | 'mobile' = 'web', receivedAt?: Date): Promise<PreparedRegistration> {
   if (actor.kind !== 'citizen') throw forbidden('citizens only', { messageKey: 'appeals:errors.citizens_only' });
   const applicant = await resolveApplicant(trx, { citizen: actor as CitizenActor }, now);
   const lang = input.lang ?? applicant.lang ?? 'ru';
-  return registerAppeal(trx, deps, input, applicant, { channel, kind: 'citizen', id: actor.accountId, organizationId: null, name: t(lang, 'appeals:received_by.portal'), ...(receivedAt ? { at: receivedAt } : {}) }, actor, now);
+  return prepareRegistration(trx, deps, input, applicant, { channel, kind: 'citizen', id: actor.accountId, organizationId: null, name: t(lang, 'appeals:received_by.portal'), ...(receivedAt ? { at: receivedAt } : {}) }, actor, now);
 }
 
 /** A call-centre operator registers for a caller (found by IIN or phone), or anonymously. */

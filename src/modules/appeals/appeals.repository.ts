@@ -24,9 +24,20 @@ function strip(r: Selectable<Appeal> & { extraText: string }): AppealRow {
 
 /** Inserts the appeal and returns it as `findAppeal` would (no second read). */
 export async function insertAppeal(trx: Executor, row: NewAppeal): Promise<AppealRow> {
-  // A named statement (platform/db/prepared.ts): ~60 columns to parse and plan on every intake.
-  const [r] = await executePrepared(trx, trx.insertInto('appeal').values(row).returningAll().returning(sql<string>`extra::text`.as('extraText')));
-  return strip(r!);
+  return (await insertAppeals(trx, [row]))[0]!;
+}
+
+/**
+ * Appeals in one statement, returned in the order given. One is a named statement
+ * (platform/db/prepared.ts: ~60 columns to parse and plan on every intake); several (the
+ * registrar's batch) a statement planned once.
+ */
+export async function insertAppeals(trx: Executor, rows: readonly NewAppeal[]): Promise<AppealRow[]> {
+  if (rows.length === 0) return [];
+  const q = trx.insertInto('appeal').values([...rows]).returningAll().returning(sql<string>`extra::text`.as('extraText'));
+  const inserted = await (rows.length === 1 ? executePrepared(trx, q) : q.execute());
+  const byId = new Map(inserted.map((r) => [r.id, strip(r)]));
+  return rows.map((r) => byId.get(r.id)!);
 }
 
 export async function findAppeal(db: Executor, regionCode: string, id: string): Promise<AppealRow | undefined> {
@@ -240,7 +251,7 @@ export interface DuplicateCandidate {
  */
 export async function duplicateCandidates(
   db: Executor,
-  q: { regionCode: string; categoryId: string; territoryCode: string; lat: number | null; lon: number | null; text: string; excludeId?: string; radiusMetres: number; limit: number },
+  q: { regionCode: string; categoryId: string; territoryCode: string; lat: number | null; lon: number | null; text: string; excludeIds: readonly string[]; radiusMetres: number; limit: number },
 ): Promise<DuplicateCandidate[]> {
   const near = q.lat !== null && q.lon !== null
     ? sql<boolean>`((a.lat between ${q.lat - q.radiusMetres / 111_000} and ${q.lat + q.radiusMetres / 111_000}
@@ -263,7 +274,7 @@ export async function duplicateCandidates(
       from appeal a
       where a.region_code = ${q.regionCode} and a.category_id = ${q.categoryId}
         and a.closed_at is null and a.original_id is null
-        and a.id <> ${q.excludeId ?? '00000000-0000-0000-0000-000000000000'}::uuid
+        and a.id <> all(${q.excludeIds}::uuid[])
         and ${near}
       order by a.received_at desc
       limit 200)

@@ -5,14 +5,14 @@ import { actorRef, appendAudits, type AuditEntry } from '../audit/audit.ts';
 import { getCalendar } from '../calendar/calendar.ts';
 import type { Executor } from '../db/database.ts';
 import { executePrepared } from '../db/prepared.ts';
-import type { WorkflowDeadline, WorkflowHistory } from '../db/schema.generated.ts';
+import type { WorkflowCase as WorkflowCaseTable, WorkflowDeadline, WorkflowHistory } from '../db/schema.generated.ts';
 import { conflict, DomainError, forbidden, invalid } from '../http/errors.ts';
 import { mayAct, runEffects, validateInput, type TransitionResult } from './cases.ts';
 import { initialState } from './definition.ts';
 import { armLadder, dueAfter } from './deadlines.ts';
 import type { WorkflowCase, WorkflowDeps } from './hooks.ts';
 import { checkTransition } from './machine.ts';
-import { getDefinition, resolveDefinition } from './registry.ts';
+import { getDefinition, resolveDefinition, type DefinitionRecord } from './registry.ts';
 import { deadlineSpec, ladderOf, type Scope } from './tracking.ts';
 
 /**
@@ -64,8 +64,32 @@ export interface StartCaseInput {
 
 type DeadlineRow = Insertable<WorkflowDeadline>;
 
+/**
+ * A start checked and computed, not yet written (`planStart`): the case row, its history and
+ * deadline rows, and what its audit rows and effects need. `writeStarts` writes any number of
+ * them with a statement per kind of row (the registrar's batch: appeals.acceptance.ts).
+ */
+export interface StartPlan {
+  readonly input: StartCaseInput;
+  readonly definition: DefinitionRecord;
+  readonly caseRow: Insertable<WorkflowCaseTable>;
+  readonly history: Insertable<WorkflowHistory>[];
+  readonly deadlines: DeadlineRow[];
+  readonly historyId: string;
+  readonly initial: string;
+  readonly state: string;
+  readonly then: { action: string; effects: readonly string[] | undefined; data: Record<string, unknown>; comment: string | null } | null;
+  /** The organization and assignee before the first action (the start's own). */
+  readonly party: { organizationId: string; assigneeId: string | null };
+}
+
 /** Starts a case of a process in its initial state (or, with `then`, in the state its first action reaches) and opens its deadlines. */
 export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartCaseInput): Promise<TransitionResult> {
+  return (await writeStarts(trx, deps, [await planStart(trx, deps, input)]))[0]!;
+}
+
+/** Checks a start as `startCase` does (nothing is written) and computes its rows. */
+export async function planStart(trx: Executor, deps: WorkflowDeps, input: StartCaseInput): Promise<StartPlan> {
   const rec = input.definitionId
     ? await getDefinition(trx, input.definitionId)
     : await resolveDefinition(trx, {
@@ -157,52 +181,75 @@ export async function startCase(trx: Executor, deps: WorkflowDeps, input: StartC
   }
   const historyId = newId();
   history.at(-1)!.id = historyId;
+  const caseRow: Insertable<WorkflowCaseTable> = {
+    regionCode: input.regionCode, id, definitionId: rec.id, processKey: def.key, definitionVersion: rec.version!, subjectType: input.subjectType, subjectId: input.subjectId,
+    state, stateEnteredAt: stateChanges ? at : stateStartedAt, version: then ? 2 : 1, organizationId, assigneeId, applicantAccountId: party.applicantAccountId,
+    receivedAt, startedAt: at, closedAt: terminal ? at : null, dueAt, stateDueAt, nextDueAt, escalationLevel: 0,
+  };
+  return {
+    input, definition: rec, caseRow, history, deadlines, historyId, initial, state,
+    then: then ? { action: then.action, effects: spec!.effects, data, comment } : null,
+    party: { organizationId: party.organizationId, assigneeId: party.assigneeId },
+  };
+}
 
-  // The case, its history and its deadlines in one statement (data-modifying CTEs; the foreign
-  // keys are checked at its end). A second case of the subject fails it as a whole.
+/**
+ * Writes planned starts: the cases, their history and their deadlines in one statement
+ * (data-modifying CTEs; the foreign keys are checked at its end; a second case of a subject
+ * fails it as a whole), the audit rows of all of them in another, in the plans' order, then
+ * each first action's effects. One plan is a named statement (platform/db/prepared.ts: on every
+ * intake; its texts are as many as the shapes a start takes); several, a statement planned once.
+ */
+export async function writeStarts(trx: Executor, deps: WorkflowDeps, plans: readonly StartPlan[]): Promise<TransitionResult[]> {
+  if (plans.length === 0) return [];
+  const history = plans.flatMap((p) => p.history);
+  const deadlines = plans.flatMap((p) => p.deadlines);
   let q = trx
-    .with('c', (db) =>
-      db
-        .insertInto('workflowCase')
-        .values({
-          regionCode: input.regionCode, id, definitionId: rec.id, processKey: def.key, definitionVersion: rec.version!, subjectType: input.subjectType, subjectId: input.subjectId,
-          state, stateEnteredAt: stateChanges ? at : stateStartedAt, version: then ? 2 : 1, organizationId, assigneeId, applicantAccountId: party.applicantAccountId,
-          receivedAt, startedAt: at, closedAt: terminal ? at : null, dueAt, stateDueAt, nextDueAt, escalationLevel: 0,
-        })
-        .returningAll(),
-    )
+    .with('c', (db) => db.insertInto('workflowCase').values(plans.map((p) => p.caseRow)).returningAll())
     .with('h', (db) => db.insertInto('workflowHistory').values(history));
   if (deadlines.length) q = q.with('d', (db) => db.insertInto('workflowDeadline').values(deadlines)) as unknown as typeof q;
-  // A named statement (platform/db/prepared.ts): on every intake. Its texts are as many as the
-  // shapes a start takes (one or two history rows, the definition's number of deadlines).
-  const c: WorkflowCase = await executePrepared(trx, q.selectFrom('c').selectAll())
-    .then((rows) => rows[0]!)
-    .catch((e: unknown) => {
-      const pg = e as { code?: string; constraint?: string };
-      if (pg.code === '23505' && pg.constraint === 'workflow_case_subject_uq') {
-        throw conflict(`${input.subjectType} ${input.subjectId} already has a ${def.key} case`, { messageKey: 'workflow:case_exists', params: { process: def.key } });
-      }
-      throw e;
-    });
+  const query = q.selectFrom('c').selectAll();
+  const rows: WorkflowCase[] = await (plans.length === 1 ? executePrepared(trx, query) : query.execute()).catch((e: unknown) => {
+    const pg = e as { code?: string; constraint?: string };
+    if (pg.code === '23505' && pg.constraint === 'workflow_case_subject_uq') {
+      const p = plans.length === 1 ? plans[0]! : undefined;
+      const key = p ? p.definition.definition.key : '';
+      throw conflict(p ? `${p.input.subjectType} ${p.input.subjectId} already has a ${key} case` : 'a subject of the batch already has a case of its process', {
+        messageKey: 'workflow:case_exists', params: { process: key },
+      });
+    }
+    throw e;
+  });
+  const byId = new Map(rows.map((c) => [c.id, c]));
+  const cases = plans.map((p) => byId.get(p.caseRow.id as string)!);
 
-  const audit: AuditEntry[] = [{
-    regionCode: c.regionCode, actor: input.actor, action: 'workflow.started', entityType: 'workflow_case', entityId: c.id, organizationId: party.organizationId,
-    data: { processKey: def.key, definitionId: rec.id, version: rec.version, subjectType: c.subjectType, subjectId: c.subjectId, state: initial }, at,
-  }];
-  if (then) {
+  const audit: AuditEntry[] = [];
+  for (const [i, p] of plans.entries()) {
+    const c = cases[i]!;
+    const rec = p.definition;
     audit.push({
-      regionCode: c.regionCode, actor: input.actor, action: 'workflow.action', entityType: 'workflow_case', entityId: c.id, organizationId: c.organizationId,
-      data: {
-        processKey: c.processKey, action: then.action, from: initial, to: state, version: c.version,
-        ...(organizationId !== party.organizationId ? { fromOrganizationId: party.organizationId } : {}),
-        ...(assigneeId !== party.assigneeId ? { assigneeId } : {}),
-      },
-      at,
+      regionCode: c.regionCode, actor: p.input.actor, action: 'workflow.started', entityType: 'workflow_case', entityId: c.id, organizationId: p.party.organizationId,
+      data: { processKey: rec.definition.key, definitionId: rec.id, version: rec.version, subjectType: c.subjectType, subjectId: c.subjectId, state: p.initial }, at: p.input.at,
+    });
+    if (p.then) {
+      audit.push({
+        regionCode: c.regionCode, actor: p.input.actor, action: 'workflow.action', entityType: 'workflow_case', entityId: c.id, organizationId: c.organizationId,
+        data: {
+          processKey: c.processKey, action: p.then.action, from: p.initial, to: p.state, version: c.version,
+          ...(c.organizationId !== p.party.organizationId ? { fromOrganizationId: p.party.organizationId } : {}),
+          ...(c.assigneeId !== p.party.assigneeId ? { assigneeId: c.assigneeId } : {}),
+        },
+        at: p.input.at,
+      });
+    }
+    audit.push(...(p.input.audit?.(c) ?? []));
+  }
+  await appendAudits(trx, audit);
+  for (const [i, p] of plans.entries()) {
+    if (!p.then) continue;
+    await runEffects(deps, p.then.effects, { trx, case: cases[i]!, definition: p.definition.definition, actor: p.input.actor, at: p.input.at }, {
+      kind: 'action', action: p.then.action, from: p.initial, to: p.state, input: p.then.data, comment: p.then.comment,
     });
   }
-  await appendAudits(trx, [...audit, ...(input.audit?.(c) ?? [])]);
-  if (then) {
-    await runEffects(deps, spec!.effects, { trx, case: c, definition: def, actor: input.actor, at }, { kind: 'action', action: then.action, from: initial, to: state, input: data, comment });
-  }
-  return { case: c, historyId, from: then ? initial : null, to: state };
+  return plans.map((p, i) => ({ case: cases[i]!, historyId: p.historyId, from: p.then ? p.initial : null, to: p.state }));
 }

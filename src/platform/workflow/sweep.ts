@@ -3,8 +3,9 @@ import { getCalendar, getCalendars, type Calendar } from '../calendar/calendar.t
 import type { Clock } from '../clock.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { defineJob, type Jobs } from '../jobs/jobs.ts';
-import type { HookRegistry, SweepBatch, WorkflowNotice } from './hooks.ts';
+import type { HookRegistry, WorkflowNotice } from './hooks.ts';
 import { applyDueSteps, applySetwise, rounds, toNotice, type DueDeadline } from './sweep.apply.ts';
+import { CollectingBatch } from './batch.ts';
 
 /**
  * The escalation sweep. Each deadline row carries the instant of its ladder's next step
@@ -95,7 +96,7 @@ export async function runSweep(db: Db, clock: Clock, opts: SweepOptions = {}): P
   const applySetwiseChunk = async (chunk: DueDeadline[]): Promise<DueDeadline[]> => {
     try {
       const r = await db.transaction().execute(async (trx) => {
-        const batch = new ChunkBatch(memo);
+        const batch = new CollectingBatch(memo);
         const total = { applied: 0, notices: 0, busy: 0, alone: [] as DueDeadline[] };
         // A case with several due deadlines (its legal term and its state's) has them applied in
         // rounds, in their order: each round holds at most one deadline per case.
@@ -127,7 +128,7 @@ export async function runSweep(db: Db, clock: Clock, opts: SweepOptions = {}): P
     const counts = { applied: 0, notices: 0, busy: 0 };
     try {
       await db.transaction().execute(async (trx) => {
-        const batch = new ChunkBatch(memo);
+        const batch = new CollectingBatch(memo);
         for (const d of chunk) {
           await sql`savepoint sweep_deadline`.execute(trx);
           try {
@@ -197,52 +198,6 @@ export function dueDeadlinesQuery(db: Executor, now: Date, after: { at: Date; re
     .where('nextStepAt', '<=', now);
   if (after) q = q.where(sql<boolean>`(next_step_at, region_code, id) > (${after.at}, ${after.regionCode}, ${after.id}::uuid)`);
   return q.orderBy('nextStepAt').orderBy('regionCode').orderBy('id').limit(limit);
-}
-
-type Collected = { kind: string; item: unknown; flush: (trx: Executor, items: unknown[]) => Promise<void> };
-
-/** The chunk a lane applies in one transaction (see `SweepBatch`). */
-class ChunkBatch implements SweepBatch {
-  constructor(private readonly cache: Map<string, Promise<unknown>>) {}
-  private kept: Collected[] = [];
-  private pending: Collected[] = [];
-
-  memo<T>(key: string, load: () => Promise<T>): Promise<T> {
-    let p = this.cache.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = load();
-      this.cache.set(key, p);
-      p.catch(() => this.cache.delete(key));
-    }
-    return p;
-  }
-
-  collect<T>(kind: string, item: T, flush: (trx: Executor, items: T[]) => Promise<void>): void {
-    this.pending.push({ kind, item, flush: flush as Collected['flush'] });
-  }
-
-  /** The current deadline succeeded: keep what it collected. */
-  keep(): void {
-    this.kept.push(...this.pending);
-    this.pending = [];
-  }
-
-  /** The current deadline was rolled back: drop what it collected. */
-  drop(): void {
-    this.pending = [];
-  }
-
-  /** Writes the kept items, one `flush` per kind. */
-  async flush(trx: Executor): Promise<void> {
-    const byKind = new Map<string, Collected[]>();
-    for (const c of this.kept) {
-      const list = byKind.get(c.kind);
-      if (list) list.push(c);
-      else byKind.set(c.kind, [c]);
-    }
-    for (const items of byKind.values()) await items[0]!.flush(trx, items.map((c) => c.item));
-    this.kept = [];
-  }
 }
 
 function laneOf(caseId: string, lanes: number): number {
