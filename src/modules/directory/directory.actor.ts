@@ -3,6 +3,7 @@ import { jsonBuildObject } from 'kysely/helpers/postgres';
 import type { Actor, ActorQuery, ActorResolver, Role } from '../../platform/auth/actor.ts';
 import { ROLES } from '../../platform/auth/actor.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { executePrepared } from '../../platform/db/prepared.ts';
 import type { DB } from '../../platform/db/schema.generated.ts';
 import type { Lang } from '../../platform/i18n/i18n.ts';
 
@@ -123,10 +124,15 @@ export const actorQuery: ActorQuery = {
   toActor,
 };
 
-/** An account id → its actor, in one statement (login, background jobs, tests). */
+/**
+ * An account id → its actor, in one statement (login, background jobs, tests). A named
+ * statement (platform/db/prepared.ts): the registrar resolves every sender of a batch, and
+ * planning this statement cost PostgreSQL ~0.7 ms a call, twenty times its execution
+ * (bench/README.md, HISTORY stop 24).
+ */
 export function resolveActor(db: Executor): ActorResolver {
   return async (accountId: string, locale: Lang): Promise<Actor | undefined> => {
-    const row = await db.selectNoFrom(actorJson(sql.val(accountId)).as('actor')).executeTakeFirst();
+    const [row] = await executePrepared(db, db.selectNoFrom(actorJson(sql.val(accountId)).as('actor')));
     return toActor(row?.actor, accountId, locale);
   };
 }
