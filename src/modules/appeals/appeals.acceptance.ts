@@ -10,6 +10,7 @@ import { t, type Lang } from '../../platform/i18n/i18n.ts';
 import type { AppealsDeps } from './appeals.deps.ts';
 import { cleanText, prepareCitizenAppeal, refuseNul, registerCitizenAppeal, writeRegistrations, type IntakeInput, type PreparedRegistration, type Slip } from './appeals.intake.ts';
 import { ensureAppealProcessesOnce } from './appeals.rules.ts';
+import { findPeopleByIin } from '../directory/people.service.ts';
 
 /**
  * Accept now, register behind (`Prefer: respond-async` on a citizen's intake, RFC 7240).
@@ -185,9 +186,12 @@ export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: D
       try {
         const prepared: { r: AcceptanceRow; reg: PreparedRegistration }[] = [];
         const refused: { r: AcceptanceRow; problem: StoredProblem }[] = [];
+        // The senders, then their people in one statement (the applicant's contacts and language).
+        for (const r of rows) if (!actors.has(r.accountId)) actors.set(r.accountId, await actorOf(r.accountId, r.lang as Lang));
+        const people = await findPeopleByIin(trx, [...actors.values()].flatMap((a) => (a?.kind === 'citizen' ? [(a as CitizenActor).iin] : [])));
         for (const r of rows) {
           try {
-            prepared.push({ r, reg: await prepareCitizenAppeal(trx, deps, r.request as unknown as IntakeInput, await citizen(r), instant(r), r.channel as 'web' | 'mobile', r.acceptedAt) });
+            prepared.push({ r, reg: await prepareCitizenAppeal(trx, deps, r.request as unknown as IntakeInput, await citizen(r), instant(r), r.channel as 'web' | 'mobile', r.acceptedAt, people) });
           } catch (e) {
             if (!(e instanceof DomainError)) throw e;
             refused.push({ r, problem: storedProblem(e) });

@@ -4,6 +4,7 @@ import { invalid } from '../../platform/http/errors.ts';
 import { isLang, type Lang } from '../../platform/i18n/i18n.ts';
 import { requireIin } from '../directory/directory.errors.ts';
 import { cleanPersonInput, ensurePerson, findPersonByIin, requirePhone } from '../directory/people.service.ts';
+import type { PersonRow } from '../directory/people.repository.ts';
 
 /**
  * Who filed an appeal, resolved through the directory's people services. The appeal keeps the
@@ -61,9 +62,11 @@ export async function resolveApplicant(
     | { operator: { applicant: ApplicantInput | null; isAnonymous: boolean } }
     | { api: { firstName?: string | null; lastName?: string | null; email?: string | null; phone?: string | null } | null },
   now: Date,
+  /** People already looked up by IIN (the registrar's batch): a citizen's is taken from here. */
+  people?: ReadonlyMap<string, PersonRow>,
 ): Promise<ResolvedApplicant> {
   if ('citizen' in from) {
-    const p = await findPersonByIin(trx, from.citizen.iin);
+    const p = people ? people.get(from.citizen.iin) : await findPersonByIin(trx, from.citizen.iin);
     return {
       isAnonymous: false,
       iin: from.citizen.iin,

@@ -17,6 +17,7 @@ import type { AppealsDeps } from './appeals.deps.ts';
 import { suggestDuplicates, type DuplicateSuggestion } from './appeals.duplicates.ts';
 import { localTime, notifyApplicant, notifyStaff, staffAccounts } from './appeals.notices.ts';
 import { resolveApplicant, type ApplicantInput, type ResolvedApplicant } from './appeals.applicant.ts';
+import type { PersonRow } from '../directory/people.repository.ts';
 import { resolveTerritory } from './appeals.places.ts';
 import * as repo from './appeals.repository.ts';
 import * as ref from './appeals.reference.ts';
@@ -350,9 +351,11 @@ export async function registerCitizenAppeal(trx: Executor, deps: AppealsDeps, in
 }
 
 /** `registerCitizenAppeal` checked and computed, not written (the registrar writes a batch of them). */
-export async function prepareCitizenAppeal(trx: Executor, deps: AppealsDeps, input: IntakeInput, actor: Actor, now: Date, channel: 'web' | 'mobile' = 'web', receivedAt?: Date): Promise<PreparedRegistration> {
+export async function prepareCitizenAppeal(
+  trx: Executor, deps: AppealsDeps, input: IntakeInput, actor: Actor, now: Date, channel: 'web' | 'mobile' = 'web', receivedAt?: Date, people?: ReadonlyMap<string, PersonRow>,
+): Promise<PreparedRegistration> {
   if (actor.kind !== 'citizen') throw forbidden('citizens only', { messageKey: 'appeals:errors.citizens_only' });
-  const applicant = await resolveApplicant(trx, { citizen: actor as CitizenActor }, now);
+  const applicant = await resolveApplicant(trx, { citizen: actor as CitizenActor }, now, people);
   const lang = input.lang ?? applicant.lang ?? 'ru';
   return prepareRegistration(trx, deps, input, applicant, { channel, kind: 'citizen', id: actor.accountId, organizationId: null, name: t(lang, 'appeals:received_by.portal'), ...(receivedAt ? { at: receivedAt } : {}) }, actor, now);
 }

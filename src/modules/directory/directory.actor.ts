@@ -1,4 +1,4 @@
-import { expressionBuilder, sql, type Expression } from 'kysely';
+import { expressionBuilder, sql, type CompiledQuery, type Expression } from 'kysely';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
 import type { Actor, ActorQuery, ActorResolver, Role } from '../../platform/auth/actor.ts';
 import { ROLES } from '../../platform/auth/actor.ts';
@@ -132,7 +132,21 @@ export const actorQuery: ActorQuery = {
  */
 export function resolveActor(db: Executor): ActorResolver {
   return async (accountId: string, locale: Lang): Promise<Actor | undefined> => {
-    const [row] = await executePrepared(db, db.selectNoFrom(actorJson(sql.val(accountId)).as('actor')));
+    const [row] = await executePrepared(db, actorStatement(db, accountId));
     return toActor(row?.actor, accountId, locale);
   };
+}
+
+// The statement is built and compiled once (Kysely's builders took ~0.1 ms of the server's CPU
+// a call, more than sending it); each call puts its account id where the placeholder was.
+const PLACEHOLDER = '00000000-0000-0000-0000-0000000ac7ed';
+let compiled: { query: CompiledQuery<{ actor: unknown }>; slots: number[] } | undefined;
+function actorStatement(db: Executor, accountId: string): CompiledQuery<{ actor: unknown }> {
+  if (!compiled) {
+    const query = db.selectNoFrom(actorJson(sql.val(PLACEHOLDER)).as('actor')).compile() as CompiledQuery<{ actor: unknown }>;
+    compiled = { query, slots: query.parameters.flatMap((v, i) => (v === PLACEHOLDER ? [i] : [])) };
+  }
+  const parameters = [...compiled.query.parameters];
+  for (const i of compiled.slots) parameters[i] = accountId;
+  return { ...compiled.query, parameters };
 }

@@ -52,6 +52,14 @@ export async function findPersonByIin(db: Executor, iin: string): Promise<Person
   return (await executePrepared(db, db.selectFrom('person').select(PERSON_COLUMNS).where('iin', '=', iin)))[0];
 }
 
+/** Many people by IIN in one statement (the appeals registrar's batch); those not found are absent. */
+export async function findPeopleByIin(db: Executor, iins: readonly string[]): Promise<Map<string, PersonRow>> {
+  if (iins.length === 0) return new Map();
+  // A named statement: one text for any number of IINs (an array parameter).
+  const rows = await executePrepared(db, db.selectFrom('person').select(PERSON_COLUMNS).where(sql<boolean>`iin = any(${[...new Set(iins)]}::text[])`));
+  return new Map(rows.map((p) => [p.iin, p]));
+}
+
 export async function lockPersonByIin(db: Executor, iin: string): Promise<PersonRow | undefined> {
   return db.selectFrom('person').select(PERSON_COLUMNS).where('iin', '=', iin).forUpdate().executeTakeFirst();
 }

@@ -101,6 +101,11 @@ export async function findPersonByIin(db: Executor, iin: string): Promise<repo.P
   return repo.findPersonByIin(db, iin);
 }
 
+/** Many people by IIN in one statement; those not found are absent from the map. */
+export async function findPeopleByIin(db: Executor, iins: readonly string[]): Promise<Map<string, repo.PersonRow>> {
+  return repo.findPeopleByIin(db, iins);
+}
+
 export interface PersonInput {
   iin: string;
   lastName: string;
