@@ -263,10 +263,11 @@ export async function main(argv: string[]): Promise<number> {
               writesBefore = await tableWrites(c);
             }
             const drainCpuBefore = readCpu(server.pid, postmaster);
+            server.resetWindow();
             const drained = await drainAcceptances(c, acceptedBefore, acceptedAfter, 15 * 60_000);
             const drainCpu = cpuPerOp(drainCpuBefore, readCpu(server.pid, postmaster), drained.drained);
-            Object.assign(r, drained, { drain_cpu_server_ms: drainCpu.server, drain_cpu_postgres_ms: drainCpu.postgres });
-            log(`  ${''.padEnd(20)} registered ${r.registered_per_s_accepting} /s while accepting, ${r.backlog_at_end} waiting at the end, cleared in ${r.drain_s} s (${r.registered_per_s_draining ?? '—'} /s; CPU per registration: server ${drainCpu.server ?? '—'} ms, PostgreSQL ${drainCpu.postgres ?? '—'} ms); refused ${r.refused}, unsettled ${r.unsettled}`);
+            Object.assign(r, drained, { drain_cpu_server_ms: drainCpu.server, drain_cpu_postgres_ms: drainCpu.postgres, drain_rss_max_mb: Math.round(server.windowPeakMb()) });
+            log(`  ${''.padEnd(20)} registered ${r.registered_per_s_accepting} /s while accepting, ${r.backlog_at_end} waiting at the end, cleared in ${r.drain_s} s (${r.registered_per_s_draining ?? '—'} /s; CPU per registration: server ${drainCpu.server ?? '—'} ms, PostgreSQL ${drainCpu.postgres ?? '—'} ms; RSS up to ${r.drain_rss_max_mb} MB); refused ${r.refused}, unsettled ${r.unsettled}`);
             if (opts.pgStats) await writePgStats(c, `${name}-drain`, drained.drained, opts.out, writesBefore);
           }
           results[name] = r;
