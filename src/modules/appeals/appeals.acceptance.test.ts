@@ -221,6 +221,25 @@ describe('the backlog on /metrics', () => {
     expect(await gauge('ortak_appeal_acceptances_waiting')).toBe(0);
     expect(await gauge('ortak_appeal_acceptance_oldest_waiting_seconds')).toBe(0);
   });
+
+  it('counts what the registrar had to register one at a time (a batch that failed set-wise)', async () => {
+    const counter = async () => {
+      const m = /^ortak_appeal_registrar_one_by_one_total (\S+)$/m.exec((await t.app.inject('/metrics')).body);
+      expect(m).not.toBeNull();
+      return Number(m![1]);
+    };
+    const before = await counter();
+    await pass(); // nothing waits: nothing counted
+    expect(await counter()).toBe(before);
+    await accept(CITIZEN, pothole(ctx, { text: 'Яма для счётчика' }));
+    const failing: ActorResolver = async () => {
+      throw new Error('connection lost');
+    };
+    expect(await registerAccepted(t.testDb.db, deps, { now: clock.now(), actors: () => failing })).toMatchObject({ retried: 1, oneByOne: 1 });
+    expect(await counter()).toBe(before + 1);
+    expect(await pass()).toEqual({ registered: 1, refused: 0, retried: 0, oneByOne: 0 });
+    expect(await counter()).toBe(before + 1);
+  });
 });
 
 describe('settled acceptances', () => {

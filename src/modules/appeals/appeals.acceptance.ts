@@ -1,5 +1,5 @@
 import { CompiledQuery, sql } from 'kysely';
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Actor, ActorResolver, CitizenActor } from '../../platform/auth/actor.ts';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { newId } from '../../platform/db/ids.ts';
@@ -242,8 +242,12 @@ export async function registerAccepted(db: Db, deps: AppealsDeps, opts: { now: D
       }
     }
   });
+  registeredOneByOne += pass.oneByOne;
   return pass;
 }
+
+/** Acceptances this process registered one at a time (`ortak_appeal_registrar_one_by_one_total`). */
+let registeredOneByOne = 0;
 
 function storedProblem(e: DomainError): StoredProblem {
   return { code: e.code, status: e.status, ...(e.field ? { field: e.field } : {}), messageKey: e.messageKey, params: e.params };
@@ -367,6 +371,16 @@ export function registerAcceptanceMetrics(registry: Registry, db: Db): void {
     name: 'ortak_appeal_acceptances_waiting', help: 'Appeals accepted (Prefer: respond-async) and not yet registered', registers: [registry],
     async collect() {
       this.set((await once()).n);
+    },
+  });
+  let reported = 0;
+  new Counter({
+    name: 'ortak_appeal_registrar_one_by_one_total',
+    help: 'Accepted appeals this process registered one at a time because their batch failed set-wise (the server log names the error)',
+    registers: [registry],
+    collect() {
+      this.inc(registeredOneByOne - reported);
+      reported = registeredOneByOne;
     },
   });
   new Gauge({
