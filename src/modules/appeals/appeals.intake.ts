@@ -164,7 +164,9 @@ export interface IntakeOrigin {
  */
 export interface PreparedRegistration {
   readonly start: StartPlan;
-  readonly appeal: Omit<repo.NewAppeal, 'state' | 'organizationId' | 'assigneeId' | 'dueAt' | 'closedAt'>;
+  readonly appeal: Omit<repo.NewAppeal, 'state' | 'organizationId' | 'assigneeId' | 'dueAt' | 'closedAt' | 'slipNumber' | 'slipSeq'>;
+  /** Its slip number, taken from the region-year sequence when it is written (`writeRegistrations`). */
+  readonly slip: { seq: number; number: string };
   readonly input: IntakeInput;
   readonly applicant: ResolvedApplicant;
   readonly receiver: Receiver;
@@ -193,8 +195,7 @@ export async function registerAppeal(
 
 /**
  * Everything `registerAppeal` checks and decides before it writes: a refusal is thrown from
- * here, with nothing written but the slip number taken (a sequence value, as a rolled-back
- * registration leaves).
+ * here, with nothing written and no slip number taken.
  */
 export async function prepareRegistration(
   trx: Executor,
@@ -238,8 +239,7 @@ export async function prepareRegistration(
   const receivedAt = origin?.receivedAt ?? receiver.at ?? now;
   const registeredOn = origin?.registeredOn ?? cal.receiptDay(receivedAt);
   const year = Number(registeredOn.slice(0, 4));
-  const seq = await repo.nextSlipSeq(trx, regionCode, year);
-  const slipNumber = `${await repo.slipPrefix(trx, regionCode)}-${year}-${String(seq).padStart(6, '0')}`;
+  const slip = { seq: 0, number: '' };
   const id = newId();
 
   // Where it goes is known before the case starts: the case starts there directly (the rows
@@ -259,7 +259,7 @@ export async function prepareRegistration(
   }
   const auditRegistered = (c: WorkflowCase): AuditEntry[] => [{
     regionCode, actor, action: 'appeal.registered', entityType: 'appeal', entityId: id, organizationId: c.organizationId,
-    data: { slipNumber, typeCode: type.code, categoryId: category.id, channel: receiver.channel, caseId: c.id, route: route.via, ruleId: route.ruleId, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, attachments: input.attachments?.length ?? 0, ...(origin ? { splitFromId: origin.splitFromId } : {}) },
+    data: { slipNumber: slip.number, typeCode: type.code, categoryId: category.id, channel: receiver.channel, caseId: c.id, route: route.via, ruleId: route.ruleId, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, attachments: input.attachments?.length ?? 0, ...(origin ? { splitFromId: origin.splitFromId } : {}) },
     at: now,
   }];
   // The case is written before the appeal row, which takes its state, owner and due instant
@@ -277,9 +277,9 @@ export async function prepareRegistration(
     return plan();
   });
   return {
-    start, input, applicant, receiver, lang, coordinationId: cc.id, legalSource: termRule.legalSource, origin, now,
+    start, input, applicant, receiver, lang, coordinationId: cc.id, legalSource: termRule.legalSource, origin, now, slip,
     appeal: {
-      regionCode, id, slipNumber, slipYear: year, slipSeq: seq, typeCode: type.code, categoryId: category.id, channel: receiver.channel, lang, text,
+      regionCode, id, slipYear: year, typeCode: type.code, categoryId: category.id, channel: receiver.channel, lang, text,
       territoryCode, address: input.address?.trim() || null, lat: input.location?.lat ?? null, lon: input.location?.lon ?? null, extra: JSON.stringify(extra),
       isPublic: !!input.isPublic, isAnonymous: applicant.isAnonymous, isSecurityReport: isSecurity, isStateServiceComplaint: isStateService, serviceProviderId: provider,
       applicantIin: applicant.iin, applicantPersonId: applicant.personId, applicantAccountId: applicant.accountId, applicantName: applicant.name, applicantPhone: applicant.phone, applicantEmail: applicant.email,
@@ -299,10 +299,16 @@ export async function prepareRegistration(
  */
 export async function writeRegistrations(trx: Executor, deps: AppealsDeps, regs: readonly PreparedRegistration[]): Promise<Slip[]> {
   if (regs.length === 0) return [];
+  // The slip numbers, in the order given (the order of receipt), in one statement.
+  const seqs = await repo.nextSlipSeqs(trx, regs.map((r) => ({ regionCode: r.appeal.regionCode as string, year: r.appeal.slipYear as number })));
+  for (const [i, r] of regs.entries()) {
+    r.slip.seq = seqs[i]!;
+    r.slip.number = `${await repo.slipPrefix(trx, r.appeal.regionCode as string)}-${r.appeal.slipYear}-${String(seqs[i]).padStart(6, '0')}`;
+  }
   const started = await writeStarts(trx, deps.workflow, regs.map((r) => r.start));
   const appeals = await repo.insertAppeals(trx, regs.map((r, i) => {
     const c = started[i]!.case;
-    return { ...r.appeal, state: c.state, organizationId: c.organizationId, assigneeId: c.assigneeId, dueAt: c.dueAt ?? c.stateDueAt, closedAt: c.closedAt };
+    return { ...r.appeal, slipNumber: r.slip.number, slipSeq: r.slip.seq, state: c.state, organizationId: c.organizationId, assigneeId: c.assigneeId, dueAt: c.dueAt ?? c.stateDueAt, closedAt: c.closedAt };
   }));
   const attachments = [];
   for (const [k, r] of regs.entries()) {

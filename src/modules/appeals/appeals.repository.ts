@@ -218,10 +218,21 @@ export async function slipPrefix(db: Executor, regionCode: string): Promise<stri
   }))!;
 }
 
-/** The next slip sequence value of a region and year (a PostgreSQL sequence, created on first use). */
-export async function nextSlipSeq(trx: Executor, regionCode: string, year: number): Promise<number> {
-  const r = await sql<{ n: number }>`select appeal_next_slip(${regionCode}, ${year}) as n`.execute(trx);
-  return Number(r.rows[0]!.n);
+/**
+ * The next slip sequence values (a PostgreSQL sequence per region and year, created on first
+ * use) of one or many registrations in one statement, in the order given:
+ * the function is called row by row as `unnest` yields them, so the numbers follow that order.
+ */
+export async function nextSlipSeqs(trx: Executor, items: readonly { regionCode: string; year: number }[]): Promise<number[]> {
+  if (items.length === 0) return [];
+  if (items.length === 1) {
+    const r = await sql<{ n: number }>`select appeal_next_slip(${items[0]!.regionCode}, ${items[0]!.year}) as n`.execute(trx);
+    return [Number(r.rows[0]!.n)];
+  }
+  const r = await sql<{ n: number; o: number }>`select appeal_next_slip(v.r, v.y) as n, v.o
+    from unnest(${items.map((i) => i.regionCode)}::text[], ${items.map((i) => i.year)}::int[]) with ordinality as v(r, y, o)`.execute(trx);
+  const byOrder = new Map(r.rows.map((x) => [Number(x.o), Number(x.n)]));
+  return items.map((_, i) => byOrder.get(i + 1)!);
 }
 
 export async function insertAttachments(trx: Executor, rows: Insertable<AppealAttachment>[]): Promise<void> {
