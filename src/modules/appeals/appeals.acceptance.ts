@@ -21,8 +21,9 @@ import { findPeopleByIin } from '../directory/people.service.ts';
  * its appeal *accepted* instead: one row (the request as submitted, its sender, the receipt
  * instant) and the idempotency key with its answer, committed in one statement, and a 202 with
  * where to read the outcome. The registrar then registers accepted rows in order of receipt,
- * many per transaction, through the same `registerAppeal` as the synchronous path — same
- * checks, same routing, same slip notice to the applicant — with the receipt instant of the
+ * many per transaction, through the same two steps as the synchronous `registerAppeal`
+ * (`prepareRegistration`, then `writeRegistrations` for the whole batch) — same checks, same
+ * routing, same slip notice to the applicant — with the receipt instant of the
  * acceptance, so the registration day of APPC art. 64 is the one the citizen would have had.
  * A refusal (unknown category, a territory outside the region, …) is recorded as the problem the
  * synchronous path would have answered and shown when the outcome is read, in the reader's
