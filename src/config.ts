@@ -24,7 +24,9 @@ export interface Config {
    * APPEAL_REGISTRAR_LANES — how many batches of accepted appeals (`Prefer: respond-async`) this
    * process registers at once when it answers no requests, each on a connection of the pool
    * (default 4; one while requests are being answered). APPEAL_REGISTRAR_BATCH — appeals per batch
-   * (one transaction; default 50). Measured in bench/README.md ("Accept now, register behind").
+   * (one transaction; default 50, at most 500: a batch's cases, history and deadlines are one
+   * statement of ~95 parameters an appeal, and PostgreSQL takes 65,535). Measured in
+   * bench/README.md ("Accept now, register behind", "The registrar's batch, set-wise").
    */
   readonly appealRegistrarLanes: number;
   readonly appealRegistrarBatch: number;
@@ -163,7 +165,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 8, 1, 1000),
     appealRegistrarLanes: int(env, 'APPEAL_REGISTRAR_LANES', 4, 1, 64),
-    appealRegistrarBatch: int(env, 'APPEAL_REGISTRAR_BATCH', 50, 1, 1000),
+    appealRegistrarBatch: int(env, 'APPEAL_REGISTRAR_BATCH', 50, 1, 500),
     dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),
     logLevel,
     isProduction,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, fixedClock, type TestApp } from '../../../test/app.ts';
 import type { ActorResolver } from '../../platform/auth/actor.ts';
@@ -344,4 +345,17 @@ describe('the registrar', () => {
       await registrar.stop();
     }
   });
+});
+
+describe('the largest batch', () => {
+  it('that APPEAL_REGISTRAR_BATCH allows (500) is written set-wise, within PostgreSQL’s 65,535 parameters a statement', async () => {
+    const one = (await accept(CITIZEN, pothole(ctx, { text: 'Яма в большой партии' }))).json().acceptanceId as string;
+    // 499 more of the same request, each a moment later (the registration is what is measured, not the acceptance).
+    await sql`insert into appeal_acceptance (id, account_id, channel, request, lang, accepted_at)
+      select gen_random_uuid(), account_id, channel, request, lang, accepted_at + n * interval '1 ms'
+      from appeal_acceptance, generate_series(1, 499) as n where id = ${one}::uuid`.execute(t.testDb.db);
+    const before = await appealCount();
+    expect(await pass(500)).toEqual({ registered: 500, refused: 0, retried: 0, oneByOne: 0 });
+    expect(await appealCount()).toBe(before + 500);
+  }, 60_000);
 });
