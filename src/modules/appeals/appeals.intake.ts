@@ -177,20 +177,13 @@ export interface PreparedRegistration {
   readonly now: Date;
 }
 
-/** The one registration path (the three channels below, and `appeals.split.ts` with `origin`). */
-export async function registerAppeal(
-  trx: Executor,
-  deps: AppealsDeps,
-  input: IntakeInput & { reportsCrimeOrThreat?: boolean },
-  applicant: ResolvedApplicant,
-  receiver: Receiver,
-  actor: Actor,
-  now: Date,
-  jurisdiction?: string,
-  origin?: IntakeOrigin,
-): Promise<Slip> {
-  const prepared = await prepareRegistration(trx, deps, input, applicant, receiver, actor, now, jurisdiction, origin);
-  return (await writeRegistrations(trx, deps, [prepared]))[0]!;
+/**
+ * The one registration path (the three channels below, and `appeals.split.ts` with `origin`):
+ * `prepareRegistration` with these arguments, then `writeRegistrations` of it alone.
+ */
+export async function registerAppeal(...args: Parameters<typeof prepareRegistration>): Promise<Slip> {
+  const [trx, deps] = args;
+  return (await writeRegistrations(trx, deps, [await prepareRegistration(...args)]))[0]!;
 }
 
 /**

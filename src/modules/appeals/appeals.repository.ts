@@ -225,10 +225,6 @@ export async function slipPrefix(db: Executor, regionCode: string): Promise<stri
  */
 export async function nextSlipSeqs(trx: Executor, items: readonly { regionCode: string; year: number }[]): Promise<number[]> {
   if (items.length === 0) return [];
-  if (items.length === 1) {
-    const r = await sql<{ n: number }>`select appeal_next_slip(${items[0]!.regionCode}, ${items[0]!.year}) as n`.execute(trx);
-    return [Number(r.rows[0]!.n)];
-  }
   const r = await sql<{ n: number; o: number }>`select appeal_next_slip(v.r, v.y) as n, v.o
     from unnest(${items.map((i) => i.regionCode)}::text[], ${items.map((i) => i.year)}::int[]) with ordinality as v(r, y, o)`.execute(trx);
   const byOrder = new Map(r.rows.map((x) => [Number(x.o), Number(x.n)]));
