@@ -143,6 +143,8 @@ describe('appeals centre: citizen, operator and public screens', () => {
     for (const lang of ['kk', 'ru', 'en'] as Lang[]) {
       await switchLang(page, lang);
       await expect.poll(() => page.getByTestId('deadline-words').innerText()).toBe(deadlineWords(lang, appeal));
+      // The organization's name in the route entry comes from its own query ("…" until then).
+      await expect.poll(async () => (await page.getByTestId('timeline-text').allInnerTexts())[1]).toContain(appeal.organization.name[lang]);
       const timeline = await page.getByTestId('timeline-text').allInnerTexts();
       expect(timeline[0]).toBe(tr(lang, 'timeline.registered'));
       expect(timeline[1]).toContain(tr(lang, 'timeline.route'));
