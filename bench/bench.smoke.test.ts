@@ -90,6 +90,8 @@ describe('npm run bench -- --smoke', () => {
       for (const field of ['deliveries_per_s', 'deliveries_waiting']) expect(report.scenarios[scenario], `${scenario}.${field}`).toHaveProperty(field);
     }
     expect(report.scenarios.intake!.deliveries_per_s, output).toBeGreaterThanOrEqual(0.8 * report.scenarios.intake!.rps!);
+    // The synchronous intakes per transaction (group commit, read from the server's /metrics).
+    for (const scenario of ['intake', 'lifecycle']) expect(report.scenarios[scenario]!.intake_group_mean, `${scenario}\n${output}`).toBeGreaterThanOrEqual(1);
     // Accepted appeals (`Prefer: respond-async`) are all registered behind, none refused or left
     // waiting, and the report says how fast the registrar went.
     const accepted = report.scenarios.intake_async!;

@@ -216,12 +216,13 @@ export async function main(argv: string[]): Promise<number> {
             deliveries: d.done,
             waiting: d.waiting,
             wal: (await c.query<WalReading>(WAL_SQL).catch(() => ({ rows: [null] }))).rows[0] ?? null,
+            groups: await intakeGroups(client),
           };
         };
         if (opts.trace) await traceScenarios(client, http, fixtures, opts.out);
         for (const name of http) {
           if (name !== 'lifecycle') await probe(client, name as HttpScenario, fixtures);
-          let before: Awaited<ReturnType<typeof counters>> = { queries: 0, commits: 0, deliveries: 0, waiting: 0, wal: null };
+          let before: Awaited<ReturnType<typeof counters>> = { queries: 0, commits: 0, deliveries: 0, waiting: 0, wal: null, groups: { sum: 0, count: 0 } };
           let load1 = 0;
           let cpuBefore: CpuReading | undefined;
           let writesBefore: TableWrites = new Map();
@@ -252,6 +253,10 @@ export async function main(argv: string[]): Promise<number> {
           r.commits_per_op = r.count ? r2((after.commits - before.commits) / (r.count + r.errors)) : null;
           r.deliveries_per_s = r2((after.deliveries - before.deliveries) / s.duration);
           r.deliveries_waiting = after.waiting;
+          // The synchronous intakes per transaction (group commit, appeals.intake-group.ts); null
+          // when the scenario made none.
+          const groups = after.groups.count - before.groups.count;
+          r.intake_group_mean = groups > 0 ? r2((after.groups.sum - before.groups.sum) / groups) : null;
           Object.assign(r, cpuFields(cpu), walPerOp(before.wal, after.wal, r.count + r.errors));
           if (opts.pgStats) await writePgStats(c, name, r.count + r.errors, opts.out, writesBefore, before.wal && after.wal ? { from: before.wal.lsn, to: after.wal.lsn } : undefined);
           if (acceptedBefore && acceptedAfter) {
@@ -271,7 +276,7 @@ export async function main(argv: string[]): Promise<number> {
             if (opts.pgStats) await writePgStats(c, `${name}-drain`, drained.drained, opts.out, writesBefore);
           }
           results[name] = r;
-          log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op  deliveries ${r.deliveries_per_s} /s (${r.deliveries_waiting} waiting)  ${cpuLine(cpu)}; WAL/op ${r.wal_records_per_op ?? '—'} records, ${r.wal_fpi_per_op ?? '—'} page images, ${r.wal_kb_per_op ?? '—'} kB${r.first_error ? `  (first: ${r.first_error})` : ''}`);
+          log(`  ${name.padEnd(20)} ${String(r.rps).padStart(9)} /s  p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  p99 ${r.p99_ms} ms  errors ${r.errors}  ${r.queries_per_op} queries/op${r.intake_group_mean != null ? `  ${r.intake_group_mean} intakes/transaction` : ''}  deliveries ${r.deliveries_per_s} /s (${r.deliveries_waiting} waiting)  ${cpuLine(cpu)}; WAL/op ${r.wal_records_per_op ?? '—'} records, ${r.wal_fpi_per_op ?? '—'} page images, ${r.wal_kb_per_op ?? '—'} kB${r.first_error ? `  (first: ${r.first_error})` : ''}`);
         }
       } finally {
         client.close();
@@ -401,4 +406,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       process.exit(1);
     },
   );
+}
+
+/** The server's count and sum of synchronous intakes per transaction (`ortak_appeal_intake_group_size`, /metrics). */
+async function intakeGroups(client: Client): Promise<{ sum: number; count: number }> {
+  const text = String((await client.request<string>('GET', '/metrics', { headers: { accept: 'text/plain' } })).body);
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { sum: read('ortak_appeal_intake_group_size_sum'), count: read('ortak_appeal_intake_group_size_count') };
 }

@@ -30,6 +30,14 @@ export interface Config {
    */
   readonly appealRegistrarLanes: number;
   readonly appealRegistrarBatch: number;
+  /**
+   * APPEAL_INTAKE_WRITERS — how many groups of synchronous intakes this process writes at once,
+   * each in one transaction on a connection of the pool (default 2, at most
+   * DATABASE_POOL_SIZE − 1). Intakes that arrive while that many are being written are written
+   * together by the next one (group commit, appeals.intake-group.ts), up to 64 a group; 1 would
+   * write them all in one line. Measured in bench/README.md ("The synchronous intake, group-committed").
+   */
+  readonly appealIntakeWriters: number;
   /** DATA_DIR — where the embedded database and uploaded files live. Default ./data. */
   readonly dataDir: string;
   /** LOG_LEVEL — pino level (fatal|error|warn|info|debug|trace|silent). Default info. */
@@ -166,6 +174,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 8, 1, 1000),
     appealRegistrarLanes: int(env, 'APPEAL_REGISTRAR_LANES', 4, 1, 64),
     appealRegistrarBatch: int(env, 'APPEAL_REGISTRAR_BATCH', 50, 1, 500),
+    appealIntakeWriters: int(env, 'APPEAL_INTAKE_WRITERS', 2, 1, 64),
     dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),
     logLevel,
     isProduction,

@@ -14,7 +14,8 @@ import { registerAppealAdminRoutes } from './appeals.admin.routes.ts';
 import { registerAppealSplitRoutes } from './appeals.split.routes.ts';
 import { appealsDeps, type AppealsDeps } from './appeals.deps.ts';
 import { suggestDuplicates } from './appeals.duplicates.ts';
-import { registerCitizenAppeal, registerOperatorAppeal, type Slip } from './appeals.intake.ts';
+import { prepareCitizenAppeal, registerCitizenAppeal, registerOperatorAppeal, type Slip } from './appeals.intake.ts';
+import { intakeGroup } from './appeals.intake-group.ts';
 import { acceptCitizenAppeal, getAcceptance, notifyAccepted, registerAcceptanceMetrics, type Accepted } from './appeals.acceptance.ts';
 import { requestLang } from '../../platform/http/problem.ts';
 import type { FastifyReply } from 'fastify';
@@ -26,6 +27,7 @@ import { accessTo } from './appeals.access.ts';
 import { appealProcessTemplate, ensureAppealProcessesOnce } from './appeals.rules.ts';
 import * as s from './appeals.schema.ts';
 import { forbidden, notFound } from '../../platform/http/errors.ts';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 const tags = ['appeals'];
 
@@ -53,6 +55,16 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
     const missing = missingEffects(appealProcessTemplate(), appeals.workflow.hooks?.[key]);
     if (missing.length) throw new Error(`appeal process ${key}: effects not implemented: ${missing.join(', ')}`);
   }
+
+  // The citizens' synchronous intakes, group-committed under load (appeals.intake-group.ts).
+  const registers = deps.metrics ? [deps.metrics] : [];
+  const groupSizes = new Histogram({ name: 'ortak_appeal_intake_group_size', help: 'Synchronous citizen intakes written per transaction (group commit; 1: alone)', buckets: [1, 2, 4, 8, 16, 32, 64], registers });
+  const groupsFailed = new Counter({ name: 'ortak_appeal_intake_group_failed_total', help: 'Groups of synchronous intakes that failed as a whole, their requests then written alone (the server log names the error)', registers });
+  const group = intakeGroup(db, appeals, {
+    writers: Math.max(1, Math.min(config.appealIntakeWriters, config.databasePoolSize - 1)), max: 64,
+    log: (line) => app.log.error(line), onGroup: (n) => groupSizes.observe(n), onFailed: () => groupsFailed.inc(),
+  });
+  new Gauge({ name: 'ortak_appeal_intake_queue', help: 'Synchronous citizen intakes waiting for a writer (group commit)', registers, collect() { this.set(group.queued); } });
 
   const intake = async (req: FastifyRequest, scope: string, run: (trx: Executor, now: Date) => Promise<Slip>) => {
     const key = idempotencyKeyOf(req.headers);
@@ -99,9 +111,16 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
         if (!r.replayed) notifyAccepted();
         return answer(reply, r);
       }
-      const r = await intake(req, scope, (trx, now) =>
+      const single = () => intake(req, scope, (trx, now) =>
         registerCitizenAppeal(trx, appeals, { ...req.body, attachments: req.appealFiles ?? [] }, actor, now),
       );
+      if (req.appealFiles?.length) return answer(reply, await single());
+      const now = clock.now();
+      const r = await group.submit({
+        scope, key: idempotencyKeyOf(req.headers), hash: requestHash(requestIdentity(req)), now, iin: actor.iin,
+        prepare: (trx, people) => prepareCitizenAppeal(trx, appeals, req.body, actor, now, 'web', undefined, people),
+        single,
+      });
       return answer(reply, r);
     },
   );
