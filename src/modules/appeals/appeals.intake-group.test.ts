@@ -14,6 +14,8 @@ import { as, context, notices, pothole, type Ctx, type SlipJson } from './appeal
 
 const CITIZEN = '900515301234';
 const OTHER = '061211600012';
+const NEW_CALLER = '850308400027';
+const REFUSED_CALLER = '920110500042';
 
 let t: TestApp;
 let ctx: Ctx;
@@ -26,6 +28,7 @@ beforeAll(async () => {
   ctx = await context(t);
   await as(ctx, CITIZEN);
   await as(ctx, OTHER);
+  await as(ctx, 'operator');
 });
 afterAll(async () => {
   await t?.close();
@@ -38,8 +41,9 @@ async function metric(name: string): Promise<number> {
   return Number(m[1]);
 }
 
-const post = async (who: string, body: Record<string, unknown>, key?: string) =>
-  t.app.inject({ method: 'POST', url: '/api/appeals', headers: { ...(await as(ctx, who)), ...(key ? { 'idempotency-key': key } : {}) }, payload: body });
+const post = async (who: string, body: Record<string, unknown>, key?: string, url = '/api/appeals') =>
+  t.app.inject({ method: 'POST', url, headers: { ...(await as(ctx, who)), ...(key ? { 'idempotency-key': key } : {}) }, payload: body });
+const OPERATOR_URL = '/api/appeals/operator';
 
 /**
  * Sends the requests while the register is locked: the first is written alone and waits on the
@@ -114,7 +118,7 @@ describe('intakes arriving together', () => {
     expect(bySeq.at(-1)!.possibleDuplicates.length).toBeGreaterThan(0);
   });
 
-  it('answer a refusal, a key sent twice and a key reused for another request as each would be answered alone', async () => {
+  it('answer a refusal, a key sent twice, a key reused for another request and an operator’s calls as each would be answered alone', async () => {
     const ok = (i: number) => pothole(ctx, { text: `Не работает фонарь у подъезда ${i}, темно вечером во дворе` });
     const stored = await post(CITIZEN, ok(100), 'group-2-stored');
     expect(stored.statusCode, stored.body).toBe(201);
@@ -127,10 +131,21 @@ describe('intakes arriving together', () => {
       () => post(CITIZEN, ok(3), 'group-2-twice'),
       () => post(CITIZEN, ok(5), 'group-2-stored'), // taken by another request
       () => post(OTHER, ok(6)), // no key
+      // An operator registers a new caller (added to the people register), and a call refused
+      // after its new caller was added: that caller must not stay behind.
+      () => post('operator', { ...ok(7), applicant: { iin: NEW_CALLER, lastName: 'Сапарова', firstName: 'Айгуль', phone: '+77015550102' } }, 'group-2-op', OPERATOR_URL),
+      () => post('operator', { ...ok(8), categoryId: '00000000-0000-4000-8000-000000000000', applicant: { iin: REFUSED_CALLER, lastName: 'Ким', firstName: 'Олег', phone: '+77015550103' } }, 'group-2-op-refused', OPERATOR_URL),
     ]);
     expect(grouped).toBe(1);
-    const [a, b, twice1, refused, twice2, reused, nokey] = res as [typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0]];
-    for (const r of [a, b, nokey]) expect(r.statusCode, r.body).toBe(201);
+    const [a, b, twice1, refused, twice2, reused, nokey, op, opRefused] = res as [typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0]];
+    for (const r of [a, b, nokey, op]) expect(r.statusCode, r.body).toBe(201);
+    const opSlip = op.json() as SlipJson & { channel: string; receivedBy: { kind: string } };
+    expect(opSlip.channel).toBe('operator');
+    expect(opSlip.receivedBy.kind).toBe('staff');
+    const person = async (iin: string) => t.testDb.db.selectFrom('person').select('id').where('iin', '=', iin).executeTakeFirst();
+    expect(await person(NEW_CALLER)).toBeDefined();
+    expect(opRefused.statusCode, opRefused.body).toBe(400);
+    expect(await person(REFUSED_CALLER), 'a refused call leaves no caller behind').toBeUndefined();
     // The refusal: the problem the request alone gets, in its language, naming the field.
     expect(refused.statusCode, refused.body).toBe(400);
     expect(refused.headers['content-type']).toContain('application/problem+json');
@@ -144,7 +159,7 @@ describe('intakes arriving together', () => {
     expect(reused.statusCode, reused.body).toBe(409);
     expect(JSON.stringify(reused.json())).toContain('Idempotency-Key');
     const after = Number((await sql<{ n: number }>`select count(*)::int as n from appeal`.execute(t.testDb.db)).rows[0]!.n);
-    expect(after - before).toBe(4); // a, b, the key sent twice once, no key
+    expect(after - before).toBe(5); // a, b, the key sent twice once, no key, the operator's
     // The refused request left nothing: its key is free, and the request put right is registered.
     const fixed = await post(CITIZEN, ok(4), 'group-2-refused');
     expect(fixed.statusCode, fixed.body).toBe(201);

@@ -10,7 +10,7 @@ import { writeRegistrations, type PreparedRegistration, type Slip } from './appe
 import { ensureAppealProcessesOnce } from './appeals.rules.ts';
 
 /**
- * The synchronous intake, group-committed (`GroupWriter`, platform/db/group.ts): the intakes
+ * The synchronous intake (citizens', operators'), group-committed (`GroupWriter`, platform/db/group.ts): the intakes
  * that arrive while others are being written are registered together, in one transaction, the
  * way the registrar writes a batch of accepted appeals (`writeRegistrations`: a statement per
  * kind of row instead of ~15 per appeal), and each request is answered its own slip — or its
@@ -41,8 +41,13 @@ export interface GroupedIntake {
   now: Date;
   /** The applicant's IIN, if a citizen: the group's people are read in one statement. */
   iin?: string;
-  /** Checks and computes the registration (nothing written), in the group's transaction. */
+  /** Checks and computes the registration, in the group's transaction. */
   prepare: (trx: Executor, people: ReadonlyMap<string, PersonRow>) => Promise<PreparedRegistration>;
+  /**
+   * `prepare` may write (an operator's new caller is added to the people register): it runs under
+   * a savepoint, so that a refusal leaves nothing of it, as a rolled-back request would not.
+   */
+  prepareWrites?: boolean;
   /** The one-request path: the claim, the work, the stored answer in a transaction of its own. */
   single: () => Promise<IdempotentResponse<Slip>>;
 }
@@ -111,9 +116,12 @@ async function writeGroup(db: Db, deps: AppealsDeps, items: GroupedIntake[]): Pr
     for (const i of work) {
       const x = items[i]!;
       try {
+        if (x.prepareWrites) await sql`savepoint preparing`.execute(trx);
         prepared.push({ i, reg: await x.prepare(trx, people) });
+        if (x.prepareWrites) await sql`release savepoint preparing`.execute(trx);
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
+        if (x.prepareWrites) await sql`rollback to savepoint preparing`.execute(trx);
         outcomes[i] = { ok: false, error: e };
         if (x.key !== undefined) released.push({ scope: x.scope, key: x.key });
       }

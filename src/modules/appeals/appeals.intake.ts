@@ -361,11 +361,16 @@ export async function prepareCitizenAppeal(
 
 /** A call-centre operator registers for a caller (found by IIN or phone), or anonymously. */
 export async function registerOperatorAppeal(trx: Executor, deps: AppealsDeps, input: OperatorIntakeInput, actor: Actor, now: Date): Promise<Slip> {
+  return (await writeRegistrations(trx, deps, [await prepareOperatorAppeal(trx, deps, input, actor, now)]))[0]!;
+}
+
+/** `registerOperatorAppeal` checked and computed, not written (a group of intakes is written together). */
+export async function prepareOperatorAppeal(trx: Executor, deps: AppealsDeps, input: OperatorIntakeInput, actor: Actor, now: Date): Promise<PreparedRegistration> {
   if (actor.kind !== 'staff') throw forbidden('operators only', { messageKey: 'appeals:errors.needs_operator' });
   const staff = actor as StaffActor;
   refuseNul(input);
   const applicant = await resolveApplicant(trx, { operator: { applicant: input.applicant ?? null, isAnonymous: !!input.isAnonymous } }, now);
-  return registerAppeal(trx, deps, input, applicant, { channel: 'operator', kind: 'staff', id: staff.staffId, organizationId: staff.organizationId, name: staff.displayName }, actor, now);
+  return prepareRegistration(trx, deps, input, applicant, { channel: 'operator', kind: 'staff', id: staff.staffId, organizationId: staff.organizationId, name: staff.displayName }, actor, now);
 }
 
 /**

@@ -14,7 +14,7 @@ import { registerAppealAdminRoutes } from './appeals.admin.routes.ts';
 import { registerAppealSplitRoutes } from './appeals.split.routes.ts';
 import { appealsDeps, type AppealsDeps } from './appeals.deps.ts';
 import { suggestDuplicates } from './appeals.duplicates.ts';
-import { prepareCitizenAppeal, registerCitizenAppeal, registerOperatorAppeal, type Slip } from './appeals.intake.ts';
+import { prepareCitizenAppeal, prepareOperatorAppeal, registerCitizenAppeal, registerOperatorAppeal, type Slip } from './appeals.intake.ts';
 import { intakeGroup } from './appeals.intake-group.ts';
 import { acceptCitizenAppeal, getAcceptance, notifyAccepted, registerAcceptanceMetrics, type Accepted } from './appeals.acceptance.ts';
 import { requestLang } from '../../platform/http/problem.ts';
@@ -56,15 +56,15 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
     if (missing.length) throw new Error(`appeal process ${key}: effects not implemented: ${missing.join(', ')}`);
   }
 
-  // The citizens' synchronous intakes, group-committed under load (appeals.intake-group.ts).
+  // The synchronous intakes of citizens and operators, group-committed under load (appeals.intake-group.ts).
   const registers = deps.metrics ? [deps.metrics] : [];
-  const groupSizes = new Histogram({ name: 'ortak_appeal_intake_group_size', help: 'Synchronous citizen intakes written per transaction (group commit; 1: alone)', buckets: [1, 2, 4, 8, 16, 32, 64], registers });
+  const groupSizes = new Histogram({ name: 'ortak_appeal_intake_group_size', help: 'Synchronous intakes (citizens, operators) written per transaction (group commit; 1: alone)', buckets: [1, 2, 4, 8, 16, 32, 64], registers });
   const groupsFailed = new Counter({ name: 'ortak_appeal_intake_group_failed_total', help: 'Groups of synchronous intakes that failed as a whole, their requests then written alone (the server log names the error)', registers });
   const group = intakeGroup(db, appeals, {
     writers: Math.max(1, Math.min(config.appealIntakeWriters, config.databasePoolSize - 1)), max: 64,
     log: (line) => app.log.error(line), onGroup: (n) => groupSizes.observe(n), onFailed: () => groupsFailed.inc(),
   });
-  new Gauge({ name: 'ortak_appeal_intake_queue', help: 'Synchronous citizen intakes waiting for a writer (group commit)', registers, collect() { this.set(group.queued); } });
+  new Gauge({ name: 'ortak_appeal_intake_queue', help: 'Synchronous intakes (citizens, operators) waiting for a writer (group commit)', registers, collect() { this.set(group.queued); } });
 
   const intake = async (req: FastifyRequest, scope: string, run: (trx: Executor, now: Date) => Promise<Slip>) => {
     const key = idempotencyKeyOf(req.headers);
@@ -140,9 +140,16 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
     },
     async (req, reply) => {
       const actor = requireStaff(req.actor);
-      const r = await intake(req, `appeals.intake:staff:${actor.accountId}`, (trx, now) =>
+      const scope = `appeals.intake:staff:${actor.accountId}`;
+      const single = () => intake(req, scope, (trx, now) =>
         registerOperatorAppeal(trx, appeals, { ...req.body, attachments: req.appealFiles ?? [] }, actor, now),
       );
+      const now = clock.now();
+      const r = req.appealFiles?.length ? await single() : await group.submit({
+        scope, key: idempotencyKeyOf(req.headers), hash: requestHash(requestIdentity(req)), now,
+        prepare: (trx) => prepareOperatorAppeal(trx, appeals, req.body, actor, now), prepareWrites: true,
+        single,
+      });
       return reply.status(r.replayed ? 200 : r.statusCode).header('idempotent-replayed', String(r.replayed)).send(r.body);
     },
   );
