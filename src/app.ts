@@ -24,6 +24,7 @@ import { registerDirectoryRoutes } from './modules/directory/directory.routes.ts
 import { registerCalendarRoutes } from './platform/calendar/calendar.routes.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerAppealsRoutes } from './modules/appeals/appeals.routes.ts';
+import type { IntakeGroup } from './modules/appeals/appeals.intake-group.ts';
 import { registerNotifyRoutes } from './platform/notify/notify.routes.ts';
 import { registerMultipart } from './platform/files/files.multipart.ts';
 import { registerOpen311Routes } from './modules/appeals/open311/open311.routes.ts';
@@ -121,16 +122,17 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
 
   await registerAuth(app, deps, resolveActor(db), actorQuery);
+  let intakes: IntakeGroup | undefined;
   await app.register(async (api) => {
     await registerDirectoryRoutes(api as App, deps);
     await registerCalendarRoutes(api as App, deps);
     await registerAuditRoutes(api as App, deps);
-    await registerAppealsRoutes(api as App, deps);
+    intakes = (await registerAppealsRoutes(api as App, deps)).intakes;
     await registerAppealReportRoutes(api as App, deps);
     await registerNotifyRoutes(api as App, deps);
     await registerWebConfigRoutes(api as App, deps);
   }, { prefix: '/api' });
-  await registerOpen311Routes(app, deps);
+  await registerOpen311Routes(app, deps, intakes!);
 
   // The web UI: built files, and index.html for any other GET so that client routes work.
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, fixedClock, type TestApp } from '../../../test/app.ts';
 import type { TestClock } from '../../platform/clock.ts';
-import { as, context, notices, pothole, type Ctx, type SlipJson } from './appeals.test-support.ts';
+import { as, context, KARAGANDA, notices, pothole, type Ctx, type SlipJson } from './appeals.test-support.ts';
+import { DEMO_OPEN311_KEY } from './open311/open311.demo.ts';
 
 /**
  * The synchronous intake, group-committed (appeals.intake-group.ts): citizens' intakes that
@@ -44,6 +45,9 @@ async function metric(name: string): Promise<number> {
 const post = async (who: string, body: Record<string, unknown>, key?: string, url = '/api/appeals') =>
   t.app.inject({ method: 'POST', url, headers: { ...(await as(ctx, who)), ...(key ? { 'idempotency-key': key } : {}) }, payload: body });
 const OPERATOR_URL = '/api/appeals/operator';
+const open311 = (body: Record<string, unknown>, key: string) =>
+  t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'x-api-key': DEMO_OPEN311_KEY, 'idempotency-key': key }, payload: body });
+const OPEN311_BODY = { service_code: 'roads.pothole', address_id: KARAGANDA, description: 'Яма на дороге у остановки, машины бьют колёса', phone: '87015550111', first_name: 'Иван' };
 
 /**
  * Sends the requests while the register is locked: the first is written alone and waits on the
@@ -135,9 +139,20 @@ describe('intakes arriving together', () => {
       // after its new caller was added: that caller must not stay behind.
       () => post('operator', { ...ok(7), applicant: { iin: NEW_CALLER, lastName: 'Сапарова', firstName: 'Айгуль', phone: '+77015550102' } }, 'group-2-op', OPERATOR_URL),
       () => post('operator', { ...ok(8), categoryId: '00000000-0000-4000-8000-000000000000', applicant: { iin: REFUSED_CALLER, lastName: 'Ким', firstName: 'Олег', phone: '+77015550103' } }, 'group-2-op-refused', OPERATOR_URL),
+      // An Open311 client: its own answer (200, the slip number and a notice), stored for its key.
+      () => open311(OPEN311_BODY, 'group-2-311'),
     ]);
     expect(grouped).toBe(1);
-    const [a, b, twice1, refused, twice2, reused, nokey, op, opRefused] = res as [typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0]];
+    const [a, b, twice1, refused, twice2, reused, nokey, op, opRefused, o311] = res as [typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0], typeof res[0]];
+    expect(o311.statusCode, o311.body).toBe(200);
+    const [posted] = o311.json() as { service_request_id: string; service_notice: string }[];
+    expect(posted!.service_request_id).toMatch(/^KRG-2026-\d{6}$/);
+    expect(posted!.service_notice).toContain(posted!.service_request_id);
+    const row311 = await t.testDb.db.selectFrom('appeal').select(['channel', 'text']).where('slipNumber', '=', posted!.service_request_id).executeTakeFirstOrThrow();
+    expect(row311).toEqual({ channel: 'open311', text: OPEN311_BODY.description });
+    const again311 = await open311(OPEN311_BODY, 'group-2-311');
+    expect(again311.statusCode).toBe(200);
+    expect(again311.body).toBe(o311.body);
     for (const r of [a, b, nokey, op]) expect(r.statusCode, r.body).toBe(201);
     const opSlip = op.json() as SlipJson & { channel: string; receivedBy: { kind: string } };
     expect(opSlip.channel).toBe('operator');
@@ -159,7 +174,7 @@ describe('intakes arriving together', () => {
     expect(reused.statusCode, reused.body).toBe(409);
     expect(JSON.stringify(reused.json())).toContain('Idempotency-Key');
     const after = Number((await sql<{ n: number }>`select count(*)::int as n from appeal`.execute(t.testDb.db)).rows[0]!.n);
-    expect(after - before).toBe(5); // a, b, the key sent twice once, no key, the operator's
+    expect(after - before).toBe(6); // a, b, the key sent twice once, no key, the operator's, Open311's
     // The refused request left nothing: its key is free, and the request put right is registered.
     const fixed = await post(CITIZEN, ok(4), 'group-2-refused');
     expect(fixed.statusCode, fixed.body).toBe(201);

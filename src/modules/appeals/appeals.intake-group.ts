@@ -10,7 +10,7 @@ import { writeRegistrations, type PreparedRegistration, type Slip } from './appe
 import { ensureAppealProcessesOnce } from './appeals.rules.ts';
 
 /**
- * The synchronous intake (citizens', operators'), group-committed (`GroupWriter`, platform/db/group.ts): the intakes
+ * The synchronous intake (citizens', operators', Open311's), group-committed (`GroupWriter`, platform/db/group.ts): the intakes
  * that arrive while others are being written are registered together, in one transaction, the
  * way the registrar writes a batch of accepted appeals (`writeRegistrations`: a statement per
  * kind of row instead of ~15 per appeal), and each request is answered its own slip — or its
@@ -48,9 +48,16 @@ export interface GroupedIntake {
    * a savepoint, so that a refusal leaves nothing of it, as a rolled-back request would not.
    */
   prepareWrites?: boolean;
+  /**
+   * The answer to send and store, from the slip (default: 201 with the slip). Open311 answers its
+   * own shape, read in the group's transaction.
+   */
+  answer?: (trx: Executor, slip: Slip) => Promise<{ statusCode: number; body: unknown }>;
   /** The one-request path: the claim, the work, the stored answer in a transaction of its own. */
-  single: () => Promise<IdempotentResponse<Slip>>;
+  single: () => Promise<IdempotentResponse<unknown>>;
 }
+
+export type IntakeGroup = GroupWriter<GroupedIntake, IdempotentResponse<unknown>>;
 
 export interface IntakeGroupOptions {
   /** Groups written at once, each on a connection of the pool. */
@@ -66,10 +73,10 @@ export interface IntakeGroupOptions {
 
 const settled = <O>(p: Promise<O>): Promise<Outcome<O>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
 
-export function intakeGroup(db: Db, deps: AppealsDeps, opts: IntakeGroupOptions): GroupWriter<GroupedIntake, IdempotentResponse<Slip>> {
-  return new GroupWriter<GroupedIntake, IdempotentResponse<Slip>>(async (items) => {
+export function intakeGroup(db: Db, deps: AppealsDeps, opts: IntakeGroupOptions): IntakeGroup {
+  return new GroupWriter<GroupedIntake, IdempotentResponse<unknown>>(async (items) => {
     if (items.length === 1) return [await settled(items[0]!.single())];
-    let outcomes: (Outcome<IdempotentResponse<Slip>> | undefined)[];
+    let outcomes: (Outcome<IdempotentResponse<unknown>> | undefined)[];
     try {
       outcomes = await writeGroup(db, deps, items);
     } catch (e) {
@@ -85,8 +92,8 @@ export function intakeGroup(db: Db, deps: AppealsDeps, opts: IntakeGroupOptions)
 const claimId = (x: { scope: string; key: string }) => `${x.scope}\u0000${x.key}`;
 
 /** One transaction for the group; `undefined` for the items to send the one-request way. */
-async function writeGroup(db: Db, deps: AppealsDeps, items: GroupedIntake[]): Promise<(Outcome<IdempotentResponse<Slip>> | undefined)[]> {
-  const outcomes: (Outcome<IdempotentResponse<Slip>> | undefined)[] = items.map(() => undefined);
+async function writeGroup(db: Db, deps: AppealsDeps, items: GroupedIntake[]): Promise<(Outcome<IdempotentResponse<unknown>> | undefined)[]> {
+  const outcomes: (Outcome<IdempotentResponse<unknown>> | undefined)[] = items.map(() => undefined);
   await ensureAppealProcessesOnce(db, items[0]!.now);
   await db.transaction().execute(async (trx) => {
     // The keys: each once, claimed in one statement (in key order, so two groups never wait on
@@ -127,11 +134,16 @@ async function writeGroup(db: Db, deps: AppealsDeps, items: GroupedIntake[]): Pr
       }
     }
     const slips = await writeRegistrations(trx, deps, prepared.map((p) => p.reg));
-    const answers = prepared.map((p, k) => ({ item: items[p.i]!, i: p.i, response: JSON.stringify(slips[k]) }));
-    await storeAnswers(trx, answers.flatMap((a) => (a.item.key === undefined ? [] : [{ scope: a.item.scope, key: a.item.key, response: a.response }])));
+    const answers = [];
+    for (const [k, p] of prepared.entries()) {
+      const item = items[p.i]!;
+      const a = item.answer ? await item.answer(trx, slips[k]!) : { statusCode: 201, body: slips[k] };
+      answers.push({ item, i: p.i, statusCode: a.statusCode, response: JSON.stringify(a.body) });
+    }
+    await storeAnswers(trx, answers.flatMap((a) => (a.item.key === undefined ? [] : [{ scope: a.item.scope, key: a.item.key, statusCode: a.statusCode, response: a.response }])));
     await releaseKeys(trx, released);
     // As the one-request path answers: what was stored, so that the answer and a replay are byte-equal.
-    for (const a of answers) outcomes[a.i] = { ok: true, value: { statusCode: 201, body: JSON.parse(a.response) as Slip, replayed: false } };
+    for (const a of answers) outcomes[a.i] = { ok: true, value: { statusCode: a.statusCode, body: JSON.parse(a.response) as unknown, replayed: false } };
   });
   return outcomes;
 }
@@ -149,10 +161,11 @@ async function claimKeys(trx: Executor, keys: readonly { scope: string; key: str
   return r.rows;
 }
 
-async function storeAnswers(trx: Executor, rows: readonly { scope: string; key: string; response: string }[]): Promise<void> {
+async function storeAnswers(trx: Executor, rows: readonly { scope: string; key: string; statusCode: number; response: string }[]): Promise<void> {
   if (rows.length === 0) return;
-  await sql`update idempotency_key as k set status_code = 201, response = v.response
-    from unnest(${rows.map((r) => r.scope)}::text[], ${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.response)}::text[]) as v(scope, key, response)
+  await sql`update idempotency_key as k set status_code = v.status_code, response = v.response
+    from unnest(${rows.map((r) => r.scope)}::text[], ${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.statusCode)}::smallint[], ${rows.map((r) => r.response)}::text[])
+      as v(scope, key, status_code, response)
     where k.scope = v.scope and k.key = v.key`.execute(trx);
 }
 

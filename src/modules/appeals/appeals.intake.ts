@@ -378,8 +378,13 @@ export async function prepareOperatorAppeal(trx: Executor, deps: AppealsDeps, in
  * jurisdiction; the territory must lie in it.
  */
 export async function registerApiAppeal(trx: Executor, deps: AppealsDeps, input: ApiIntakeInput, actor: Actor, now: Date): Promise<Slip> {
+  return (await writeRegistrations(trx, deps, [await prepareApiAppeal(trx, deps, input, actor, now)]))[0]!;
+}
+
+/** `registerApiAppeal` checked and computed, not written (a group of intakes is written together). */
+export async function prepareApiAppeal(trx: Executor, deps: AppealsDeps, input: ApiIntakeInput, actor: Actor, now: Date): Promise<PreparedRegistration> {
   if (actor.kind !== 'api_client') throw forbidden('API clients only');
   refuseNul(input);
   const applicant = await resolveApplicant(trx, { api: input.applicant ?? null }, now);
-  return registerAppeal(trx, deps, input, applicant, { channel: 'open311', kind: 'api_client', id: actor.apiKeyId, organizationId: actor.organizationId, name: actor.displayName }, actor, now, actor.regionCode);
+  return prepareRegistration(trx, deps, input, applicant, { channel: 'open311', kind: 'api_client', id: actor.apiKeyId, organizationId: actor.organizationId, name: actor.displayName }, actor, now, actor.regionCode);
 }

@@ -15,7 +15,7 @@ import { registerAppealSplitRoutes } from './appeals.split.routes.ts';
 import { appealsDeps, type AppealsDeps } from './appeals.deps.ts';
 import { suggestDuplicates } from './appeals.duplicates.ts';
 import { prepareCitizenAppeal, prepareOperatorAppeal, registerCitizenAppeal, registerOperatorAppeal, type Slip } from './appeals.intake.ts';
-import { intakeGroup } from './appeals.intake-group.ts';
+import { intakeGroup, type IntakeGroup } from './appeals.intake-group.ts';
 import { acceptCitizenAppeal, getAcceptance, notifyAccepted, registerAcceptanceMetrics, type Accepted } from './appeals.acceptance.ts';
 import { requestLang } from '../../platform/http/problem.ts';
 import type { FastifyReply } from 'fastify';
@@ -45,7 +45,7 @@ export function prefersAsync(header: string | string[] | undefined): boolean {
  * checked to exist at registration (fail fast at boot); the national process definitions are
  * published when missing or changed before the first intake (`ensureAppealProcessesOnce`).
  */
-export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<AppealsDeps> {
+export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<AppealsDeps & { intakes: IntakeGroup }> {
   const { db, clock, config } = deps;
   const appeals = appealsDeps(db, { dataDir: config.dataDir, maxBytes: config.fileMaxBytes });
   if (deps.metrics) registerAcceptanceMetrics(deps.metrics, db);
@@ -56,15 +56,16 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
     if (missing.length) throw new Error(`appeal process ${key}: effects not implemented: ${missing.join(', ')}`);
   }
 
-  // The synchronous intakes of citizens and operators, group-committed under load (appeals.intake-group.ts).
+  // The synchronous intakes of citizens, operators and Open311 clients, group-committed under load
+  // (appeals.intake-group.ts; Open311's routes are given the same writers).
   const registers = deps.metrics ? [deps.metrics] : [];
-  const groupSizes = new Histogram({ name: 'ortak_appeal_intake_group_size', help: 'Synchronous intakes (citizens, operators) written per transaction (group commit; 1: alone)', buckets: [1, 2, 4, 8, 16, 32, 64], registers });
+  const groupSizes = new Histogram({ name: 'ortak_appeal_intake_group_size', help: 'Synchronous intakes (citizens, operators, Open311) written per transaction (group commit; 1: alone)', buckets: [1, 2, 4, 8, 16, 32, 64], registers });
   const groupsFailed = new Counter({ name: 'ortak_appeal_intake_group_failed_total', help: 'Groups of synchronous intakes that failed as a whole, their requests then written alone (the server log names the error)', registers });
   const group = intakeGroup(db, appeals, {
     writers: Math.max(1, Math.min(config.appealIntakeWriters, config.databasePoolSize - 1)), max: 64,
     log: (line) => app.log.error(line), onGroup: (n) => groupSizes.observe(n), onFailed: () => groupsFailed.inc(),
   });
-  new Gauge({ name: 'ortak_appeal_intake_queue', help: 'Synchronous intakes (citizens, operators) waiting for a writer (group commit)', registers, collect() { this.set(group.queued); } });
+  new Gauge({ name: 'ortak_appeal_intake_queue', help: 'Synchronous intakes (citizens, operators, Open311) waiting for a writer (group commit)', registers, collect() { this.set(group.queued); } });
 
   const intake = async (req: FastifyRequest, scope: string, run: (trx: Executor, now: Date) => Promise<Slip>) => {
     const key = idempotencyKeyOf(req.headers);
@@ -121,7 +122,7 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
         prepare: (trx, people) => prepareCitizenAppeal(trx, appeals, req.body, actor, now, 'web', undefined, people),
         single,
       });
-      return answer(reply, r);
+      return answer(reply, r as IdempotentResponse<Slip>);
     },
   );
 
@@ -240,5 +241,5 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
   await registerAppealActionRoutes(app, deps, appeals);
   await registerAppealSplitRoutes(app, deps, appeals);
   await registerAppealAdminRoutes(app, deps);
-  return appeals;
+  return { ...appeals, intakes: group };
 }

@@ -6,6 +6,8 @@ import { readScope } from '../../../platform/db/revision.ts';
 import { idempotencyKeyOf, requestHash, withIdempotency } from '../../../platform/http/idempotency.ts';
 import type { App, AppDeps } from '../../../platform/http/types.ts';
 import { appealsDeps } from '../appeals.deps.ts';
+import type { IntakeGroup } from '../appeals.intake-group.ts';
+import { prepareApiAppeal } from '../appeals.intake.ts';
 import type { RawAttributes } from './open311.attributes.ts';
 import { badRequest, langOf, notFound311, sendDocument, sendError, type Format } from './open311.errors.ts';
 import {
@@ -29,8 +31,10 @@ import {
   requireApiClient,
   resolveJurisdiction,
   serviceDefinition,
+  postResult,
   submitRequest,
   type ApiClient,
+  type PostResult,
   type SubmitFields,
 } from './open311.service.ts';
 
@@ -181,7 +185,8 @@ function registerDiscovery(scope: App, deps: AppDeps) {
   });
 }
 
-export async function registerOpen311Routes(app: App, deps: AppDeps) {
+/** `intakes`: the appeals routes' group writer (appeals.intake-group.ts), shared by every intake route. */
+export async function registerOpen311Routes(app: App, deps: AppDeps, intakes: IntakeGroup) {
   const { db, clock, config } = deps;
   const appeals = appealsDeps(db, { dataDir: config.dataDir, maxBytes: config.fileMaxBytes });
 
@@ -248,13 +253,21 @@ export async function registerOpen311Routes(app: App, deps: AppDeps) {
               const key = idempotencyKeyOf(req.headers);
               const { input } = await intakeInput(db, region, fields, lang);
               const { api_key: _k, device_id: _d, ...identifying } = fields;
-              const result = await db.transaction().execute((trx) =>
-                withIdempotency(trx, { scope: `open311.requests:${client.apiKeyId}`, key, hash: requestHash({ region, ...identifying }), now }, async () => ({
-                  statusCode: 200,
-                  body: await submitRequest(trx, appeals, input, fields.account_id ?? null, client, now),
-                })),
-              );
-              return { root: 'service_requests', value: result.body };
+              const scope = `open311.requests:${client.apiKeyId}`;
+              const hash = requestHash({ region, ...identifying });
+              const accountId = fields.account_id ?? null;
+              const result = await intakes.submit({
+                scope, key, hash, now,
+                prepare: (trx) => prepareApiAppeal(trx, appeals, input, client, now),
+                answer: async (trx, slip) => ({ statusCode: 200, body: await postResult(trx, slip, input, accountId) }),
+                single: () => db.transaction().execute((trx) =>
+                  withIdempotency(trx, { scope, key, hash, now }, async () => ({
+                    statusCode: 200,
+                    body: await submitRequest(trx, appeals, input, accountId, client, now),
+                  })),
+                ),
+              });
+              return { root: 'service_requests', value: result.body as PostResult[] };
             },
           });
 

@@ -292,7 +292,11 @@ function serviceNotice(slip: Slip, lang: Lang, timeZone: string): string {
 
 /** Registers the appeal (in the caller's transaction) and answers with its slip number. */
 export async function submitRequest(trx: Executor, deps: AppealsDeps, input: ApiIntakeInput, accountId: string | null, client: ApiClient, now: Date): Promise<PostResult[]> {
-  const slip = await registerApiAppeal(trx, deps, input, client, now);
+  return postResult(trx, await registerApiAppeal(trx, deps, input, client, now), input, accountId);
+}
+
+/** The answer to a `POST requests` from the registered appeal's slip. */
+export async function postResult(trx: Executor, slip: Slip, input: ApiIntakeInput, accountId: string | null): Promise<PostResult[]> {
   const cal = await getCalendar(trx, slip.regionCode);
   return [{ service_request_id: slip.slipNumber, service_notice: serviceNotice(slip, input.lang ?? 'ru', cal.timeZone), account_id: accountId }];
 }
