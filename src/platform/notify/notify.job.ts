@@ -19,15 +19,17 @@ export const NOTICE_DELIVERY_JOB = defineJob<{ regionCode: string; noticeId: str
 
 /**
  * How the worker takes deliveries: batches of 64 (`deliverNotices`: read and recorded set-wise,
- * the adapters called 32 at once), two fetch loops, each polling twice a second. pg-boss 10 runs
+ * the adapters called 32 at once), four fetch loops, each polling twice a second. pg-boss 10 runs
  * one fetch per polling interval, so one job per fetch delivered at most one notice every 2 s — a
  * day's escalation wave (thousands of notices) took hours, and intake outran it at once
  * (bench/README.md, HISTORY "notice deliveries"). A batch settles as a whole within its jobs'
  * expiry (120 s): 64 deliveries 32 at a time stay inside it even if every one hits its adapter's
- * longest timeout (SMTP: 10 s to connect, 10 s greeting, 30 s idle socket). At most ~256
- * deliveries a second.
+ * longest timeout (SMTP: 10 s to connect, 10 s greeting, 30 s idle socket). At most ~512
+ * deliveries a second: two loops (~256 /s) fell behind once the intake was group-committed
+ * (~375 e-mail and SMS deliveries a second at ~270 intakes/s; bench/README.md, HISTORY stop 25).
+ * A batch being delivered holds a connection of the server's pool while it reads and records.
  */
-export const NOTICE_DELIVERY_WORK = { batchSize: 64, pollingIntervalSeconds: 0.5, loops: 2 } as const;
+export const NOTICE_DELIVERY_WORK = { batchSize: 64, pollingIntervalSeconds: 0.5, loops: 4 } as const;
 
 /** Deliveries of a batch whose adapters are called at once (each call is a network round trip). */
 export const NOTICE_SEND_CONCURRENCY = 32;
