@@ -113,6 +113,9 @@ describe('appeals centre: citizen, operator and public screens', () => {
     await page.getByTestId('appeal-files-chosen').getByText('radiator.png').waitFor();
     await page.getByLabel(tr('kk', 'new.consent')).check();
     await everyLanguage(page, 'citizen-4-photos');
+    // Switched kk → ru → en → kk: the account keeps the last language chosen (the saves go in
+    // order), in which the server words its answer below.
+    await expect.poll(() => page.evaluate(async () => ((await (await fetch('/api/auth/me')).json()) as { actor: { locale: string } }).actor.locale)).toBe('kk');
     await next(page);
 
     // The server cannot place the pin: back on the "where" step, its message under the map, in Kazakh.

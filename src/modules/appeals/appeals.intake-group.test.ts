@@ -50,9 +50,9 @@ const open311 = (body: Record<string, unknown>, key: string) =>
 const OPEN311_BODY = { service_code: 'roads.pothole', address_id: KARAGANDA, description: 'Яма на дороге у остановки, машины бьют колёса', phone: '87015550111', first_name: 'Иван' };
 
 /**
- * Sends the requests while the register is locked: the first is written alone and waits on the
- * lock, the others queue for the one writer; once all have queued, the lock goes and they are
- * written as one group.
+ * Sends the requests while the register is locked: the first alone, written alone, until it waits
+ * on the lock; then the others, which queue for the one writer; once all have queued, the lock
+ * goes and they are written as one group.
  */
 async function burst(requests: (() => ReturnType<typeof post>)[]) {
   let release!: () => void;
@@ -67,12 +67,18 @@ async function burst(requests: (() => ReturnType<typeof post>)[]) {
   await isLocked;
   const groupsBefore = await metric('ortak_appeal_intake_group_size_count');
   const alone = await metric('ortak_appeal_intake_group_size_bucket{le="1"}');
-  const answers = requests.map((r) => r());
   const deadline = Date.now() + 20_000;
-  while ((await metric('ortak_appeal_intake_queue')) < requests.length - 1) {
-    if (Date.now() > deadline) throw new Error('the requests did not queue');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const until = async (what: string, done: () => Promise<boolean>) => {
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error(what);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  const answers = [requests[0]!()];
+  await until('the first request did not reach the lock', async () =>
+    Number((await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.testDb.db)).rows[0]!.n) > 0);
+  answers.push(...requests.slice(1).map((r) => r()));
+  await until('the requests did not queue', async () => (await metric('ortak_appeal_intake_queue')) >= requests.length - 1);
   release();
   await holder;
   const res = await Promise.all(answers);

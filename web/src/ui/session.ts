@@ -87,9 +87,16 @@ export function useLogout() {
   });
 }
 
-/** Saves a language chosen with the switch on the signed-in account (the server writes messages in it). */
+// The saves, one after another: switched quickly (kk → ru → en → kk), concurrent PUTs could
+// commit out of order and leave the account in a language no longer on screen — the server then
+// words its messages (and the applicant's notices) in that one.
+let saving: Promise<unknown> = Promise.resolve();
+
+/** Saves a language chosen with the switch on the signed-in account (the server writes messages in it), in the order chosen. */
 export async function saveLocale(lang: Lang): Promise<void> {
-  await api('/api/auth/me/locale', { method: 'PUT', body: { locale: lang } });
+  const save = saving.catch(() => undefined).then(() => api('/api/auth/me/locale', { method: 'PUT', body: { locale: lang } }));
+  saving = save;
+  await save;
 }
 
 /** Whether the user holds any of the roles, in any organization. */
