@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, fixedClock, type TestApp } from '../../../test/app.ts';
-import type { TestClock } from '../../platform/clock.ts';
+import { almaty } from '../../platform/workflow/fixtures.test-support.ts';
 import { as, context, KARAGANDA, notices, pothole, type Ctx, type SlipJson } from './appeals.test-support.ts';
 import { DEMO_OPEN311_KEY } from './open311/open311.demo.ts';
 
@@ -20,12 +20,9 @@ const REFUSED_CALLER = '920110500042';
 
 let t: TestApp;
 let ctx: Ctx;
-let clock: TestClock;
-const almaty = (local: string) => new Date(`${local}+05:00`);
 
 beforeAll(async () => {
-  clock = fixedClock(almaty('2026-03-17T11:00'));
-  t = await createTestApp({ clock, env: { APPEAL_INTAKE_WRITERS: '1' } });
+  t = await createTestApp({ clock: fixedClock(almaty('2026-03-17T11:00')), env: { APPEAL_INTAKE_WRITERS: '1' } });
   ctx = await context(t);
   await as(ctx, CITIZEN);
   await as(ctx, OTHER);

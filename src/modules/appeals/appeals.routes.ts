@@ -14,7 +14,8 @@ import { registerAppealAdminRoutes } from './appeals.admin.routes.ts';
 import { registerAppealSplitRoutes } from './appeals.split.routes.ts';
 import { appealsDeps, type AppealsDeps } from './appeals.deps.ts';
 import { suggestDuplicates } from './appeals.duplicates.ts';
-import { prepareCitizenAppeal, prepareOperatorAppeal, registerCitizenAppeal, registerOperatorAppeal, type Slip } from './appeals.intake.ts';
+import { prepareCitizenAppeal, prepareOperatorAppeal, registerCitizenAppeal, registerOperatorAppeal, type PreparedRegistration, type Slip } from './appeals.intake.ts';
+import type { PersonRow } from '../directory/people.repository.ts';
 import { intakeGroup, type IntakeGroup } from './appeals.intake-group.ts';
 import { acceptCitizenAppeal, getAcceptance, notifyAccepted, registerAcceptanceMetrics, type Accepted } from './appeals.acceptance.ts';
 import { requestLang } from '../../platform/http/problem.ts';
@@ -67,14 +68,28 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
   });
   new Gauge({ name: 'ortak_appeal_intake_queue', help: 'Synchronous intakes (citizens, operators, Open311) waiting for a writer (group commit)', registers, collect() { this.set(group.queued); } });
 
-  const intake = async (req: FastifyRequest, scope: string, run: (trx: Executor, now: Date) => Promise<Slip>) => {
-    const key = idempotencyKeyOf(req.headers);
+  // One intake request, in a transaction of its own (the claim of its key, the work, the stored answer).
+  const intake = async (req: FastifyRequest, scope: string, run: (trx: Executor, now: Date) => Promise<Slip>, id = { key: idempotencyKeyOf(req.headers), hash: requestHash(requestIdentity(req)) }) => {
     const now = clock.now();
     await ensureAppealProcessesOnce(db, now);
     return db.transaction().execute((trx) => {
       seedRevisions(trx, req.revisions);
-      return withIdempotency<Slip>(trx, { scope, key, hash: requestHash(requestIdentity(req)), now }, async () => ({ statusCode: 201, body: await run(trx, now) }));
+      return withIdempotency<Slip>(trx, { scope, ...id, now }, async () => ({ statusCode: 201, body: await run(trx, now) }));
     });
+  };
+
+  // An intake without files joins the group writer (alone when a writer is free: `intake` as
+  // above); with files, `intake` itself. The key and the request's hash are computed once for both.
+  const grouped = async (
+    req: FastifyRequest, scope: string, run: (trx: Executor, now: Date) => Promise<Slip>,
+    prepare: (trx: Executor, people: ReadonlyMap<string, PersonRow>, now: Date) => Promise<PreparedRegistration>,
+    opts: { iin?: string; prepareWrites?: boolean } = {},
+  ): Promise<IdempotentResponse<Slip>> => {
+    const id = { key: idempotencyKeyOf(req.headers), hash: requestHash(requestIdentity(req)) };
+    if (req.appealFiles?.length) return intake(req, scope, run, id);
+    const now = clock.now();
+    const r = await group.submit({ scope, ...id, now, ...opts, prepare: (trx, people) => prepare(trx, people, now), single: () => intake(req, scope, run, id) });
+    return r as IdempotentResponse<Slip>;
   };
 
   // An answer of either intake: a slip (201, a replay 200) or an acceptance (202, also when
@@ -112,17 +127,12 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
         if (!r.replayed) notifyAccepted();
         return answer(reply, r);
       }
-      const single = () => intake(req, scope, (trx, now) =>
-        registerCitizenAppeal(trx, appeals, { ...req.body, attachments: req.appealFiles ?? [] }, actor, now),
+      const r = await grouped(req, scope,
+        (trx, now) => registerCitizenAppeal(trx, appeals, { ...req.body, attachments: req.appealFiles ?? [] }, actor, now),
+        (trx, people, now) => prepareCitizenAppeal(trx, appeals, req.body, actor, now, 'web', undefined, people),
+        { iin: actor.iin },
       );
-      if (req.appealFiles?.length) return answer(reply, await single());
-      const now = clock.now();
-      const r = await group.submit({
-        scope, key: idempotencyKeyOf(req.headers), hash: requestHash(requestIdentity(req)), now, iin: actor.iin,
-        prepare: (trx, people) => prepareCitizenAppeal(trx, appeals, req.body, actor, now, 'web', undefined, people),
-        single,
-      });
-      return answer(reply, r as IdempotentResponse<Slip>);
+      return answer(reply, r);
     },
   );
 
@@ -141,16 +151,11 @@ export async function registerAppealsRoutes(app: App, deps: AppDeps): Promise<Ap
     },
     async (req, reply) => {
       const actor = requireStaff(req.actor);
-      const scope = `appeals.intake:staff:${actor.accountId}`;
-      const single = () => intake(req, scope, (trx, now) =>
-        registerOperatorAppeal(trx, appeals, { ...req.body, attachments: req.appealFiles ?? [] }, actor, now),
+      const r = await grouped(req, `appeals.intake:staff:${actor.accountId}`,
+        (trx, now) => registerOperatorAppeal(trx, appeals, { ...req.body, attachments: req.appealFiles ?? [] }, actor, now),
+        (trx, _people, now) => prepareOperatorAppeal(trx, appeals, req.body, actor, now),
+        { prepareWrites: true },
       );
-      const now = clock.now();
-      const r = req.appealFiles?.length ? await single() : await group.submit({
-        scope, key: idempotencyKeyOf(req.headers), hash: requestHash(requestIdentity(req)), now,
-        prepare: (trx) => prepareOperatorAppeal(trx, appeals, req.body, actor, now), prepareWrites: true,
-        single,
-      });
       return reply.status(r.replayed ? 200 : r.statusCode).header('idempotent-replayed', String(r.replayed)).send(r.body);
     },
   );
