@@ -14,7 +14,10 @@ import { processKeyForRule, STANDARD_RULE, STATE_SERVICE_RULE } from './appeals.
  * write commits with the step. None calls the network.
  */
 
-async function appealOf(ctx: { trx: Executor; case: { regionCode: string; subjectId: string } }): Promise<repo.AppealRow> {
+async function appealOf(ctx: { trx: Executor; case: { regionCode: string; subjectId: string }; subject?: unknown }): Promise<repo.AppealRow> {
+  // A user's action hands over the appeal it read in this transaction (appeals.lifecycle.ts, `act`).
+  const given = ctx.subject as repo.AppealRow | undefined;
+  if (given && given.id === ctx.case.subjectId && given.regionCode === ctx.case.regionCode) return given;
   const a = await repo.findAppeal(ctx.trx, ctx.case.regionCode, ctx.case.subjectId);
   if (!a) throw new Error(`appeal ${ctx.case.subjectId} of a workflow case is missing`);
   return a;

@@ -11,6 +11,7 @@ import type { AppealsDeps } from './appeals.deps.ts';
 import { followAnswer, syncAppeal } from './appeals.effects.ts';
 import type { Attachment } from './appeals.intake.ts';
 import * as repo from './appeals.repository.ts';
+import type { WorkflowCase } from '../../platform/workflow/hooks.ts';
 
 /**
  * Every lifecycle action of an appeal. Each checks who may act (appeals.access.ts: the party,
@@ -27,26 +28,34 @@ export interface Versioned {
   expectedVersion?: number;
 }
 
-/** The appeal, if `actor` is one of the parties allowed; 404 when it does not exist, 403 otherwise. */
-export async function loadForAction(db: Executor, ref: AppealRef, actor: Actor, parties: readonly Access[]): Promise<repo.AppealRow & { caseId: string }> {
-  const a = await repo.findAppealById(db, ref.appealId);
-  if (!a || !a.caseId) throw notFound('appeal', { messageKey: 'appeals:errors.appeal_not_found' });
-  const access = await accessTo(db, actor, a);
+export type ActionAppeal = repo.AppealRow & { caseId: string; case: WorkflowCase };
+
+/**
+ * The appeal with its case (one statement), if `actor` is one of the parties allowed; 404 when it
+ * does not exist, 403 otherwise.
+ */
+export async function loadForAction(db: Executor, ref: AppealRef, actor: Actor, parties: readonly Access[]): Promise<ActionAppeal> {
+  const a = await repo.findAppealWithCase(db, ref.appealId);
+  if (!a || !a.caseId || !a.case) throw notFound('appeal', { messageKey: 'appeals:errors.appeal_not_found' });
+  const { case: _case, ...row } = a;
+  const access = await accessTo(db, actor, row);
   if (!access || !parties.includes(access)) throw forbidden('not a party to this action', { messageKey: 'appeals:errors.no_access' });
-  return a as repo.AppealRow & { caseId: string };
+  return a as ActionAppeal;
 }
 
 async function act(
   trx: Executor,
   deps: AppealsDeps,
-  a: repo.AppealRow & { caseId: string },
+  a: ActionAppeal,
   action: string,
   opts: Versioned & Pick<PerformActionInput, 'input' | 'comment' | 'assign' | 'asSystem'> & { verdict?: { verdict: string; rating: number | null }; answer?: repo.AnswerFields },
   actor: Actor,
   now: Date,
 ): Promise<repo.ActionState> {
+  // The case and the appeal as loadForAction read them: the engine and the effects read neither again.
+  const { case: current, ...subject } = a;
   await performAction(trx, deps.workflow, {
-    regionCode: a.regionCode, caseId: a.caseId, action, actor, at: now,
+    regionCode: a.regionCode, caseId: a.caseId, action, actor, at: now, current, subject,
     ...(opts.expectedVersion !== undefined ? { expectedVersion: opts.expectedVersion } : {}),
     ...(opts.input ? { input: opts.input } : {}),
     ...(opts.comment !== undefined ? { comment: opts.comment } : {}),

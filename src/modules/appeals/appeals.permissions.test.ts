@@ -109,6 +109,17 @@ describe('the inbox and the head’s view', () => {
     const overdue = (await t.app.inject({ url: '/api/appeals/inbox?overdue=true', headers: await as(ctx, 'executor.roads') })).json().items as { isOverdue: boolean }[];
     expect(overdue.every((i) => i.isOverdue)).toBe(true);
 
+    // The count of the whole list comes with every page (one statement): on a short page, past
+    // the end, with a filter, and for a list with nothing in it.
+    const page = async (q: string) => (await t.app.inject({ url: `/api/appeals/inbox${q}`, headers: await as(ctx, 'executor.roads') })).json() as { items: { id: string }[]; total: number };
+    const all = await page('');
+    expect(all.total).toBe(all.items.length);
+    const second = await page('?limit=2&offset=2');
+    expect([second.total, second.items.map((i) => i.id)]).toEqual([all.total, all.items.slice(2, 4).map((i) => i.id)]);
+    expect(await page(`?limit=2&offset=${all.total + 5}`)).toMatchObject({ items: [], total: all.total });
+    expect(await page('?state=in_progress&mine=true')).toMatchObject({ total: inProgress.length });
+    expect(await page(`?categoryId=${cat(ctx, 'housing')}`)).toMatchObject({ items: [], total: 0 });
+
     const overview = (await t.app.inject({ url: `/api/appeals/organizations/${org(ctx, 'Passenger Transport and Roads')}/overview`, headers: await as(ctx, 'head.roads') })).json() as { holders: { name: string | null; open: number }[]; byState: { state: string; open: number }[] };
     expect(overview.holders.some((h) => h.name !== null && h.open >= 2)).toBe(true);
     expect(overview.byState.map((s) => s.state)).toEqual(expect.arrayContaining(['assigned', 'in_progress', 'awaiting_applicant']));

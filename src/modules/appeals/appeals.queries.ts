@@ -224,20 +224,23 @@ export async function listInbox(db: Executor, actor: Actor, f: InboxFilter, now:
   // plan sees: the work states as literals (so that the index's partial predicate is proven), and
   // for the page the first page's limit and offset too (with a parameter there it assumes a tenth
   // of the rows and keeps planning each call). Filtered lists and later pages stay unnamed.
+  //
+  // The page carries the count of the whole list in each row (an uncorrelated subquery: PostgreSQL
+  // counts once), so a page is one statement and one round trip, not two. An empty page says the
+  // count only on the first page (nothing there: 0); past the end the count is asked alone.
   const named = !f.state && !f.categoryId;
   const firstPage = named && page.offset === 0 && page.limit === DEFAULT_PAGE_SIZE;
+  const countQuery = q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n'));
   const pageQuery = q
+    .select(() => countQuery.as('total'))
     .orderBy(sql`a.due_at asc nulls last`)
     .orderBy('a.receivedAt')
     .orderBy('a.id')
     .limit(firstPage ? sql.lit(page.limit) : page.limit)
     .offset(firstPage ? sql.lit(0) : page.offset);
-  const countQuery = q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n'));
-  const [rows, [total]] = await Promise.all([
-    firstPage ? executePrepared(db, pageQuery) : pageQuery.execute(),
-    named ? executePrepared(db, countQuery) : countQuery.execute(),
-  ]);
-  return { items: await items(db, rows, now), total: Number(total!.n), ...page };
+  const rows = firstPage ? await executePrepared(db, pageQuery) : await pageQuery.execute();
+  const total = rows[0]?.total ?? (page.offset === 0 ? 0 : (await countQuery.executeTakeFirstOrThrow()).n);
+  return { items: await items(db, rows, now), total: Number(total), ...page };
 }
 
 /** `state in ('registered', …)` with the work states as literals (see `listInbox`). */

@@ -81,10 +81,12 @@ describe('registered statements go to PostgreSQL as named statements', () => {
         expect(res.statusCode).toBe(200);
         expect(res.json().total).toBe(res.json().items.length);
       }
+      // One statement: the page, with the list's count in a subquery.
       const lists = (await generic()).filter((l) => l.statement.includes('from "appeal" as "a"') && l.statement.includes("a.state in ('registered'"));
-      expect(lists.map((l) => (l.statement.startsWith('select count(*)') ? 'count' : 'page')).sort()).toEqual(['count', 'page']);
+      expect(lists).toHaveLength(1);
+      expect(lists[0]!.statement).toContain('select count(*)');
       // A generic plan kept: the literal work states prove appeal_work_ix's partial predicate.
-      for (const l of lists) expect(l.genericPlans, l.statement).toBeGreaterThan(0);
+      expect(lists[0]!.genericPlans, lists[0]!.statement).toBeGreaterThan(0);
       // The coordination centre's summary and the public statistics: one named statement (rollup and overdue index ranges).
       const coordinator = await login(app, 'coordinator');
       for (let i = 0; i < 8; i++) {

@@ -41,6 +41,31 @@ export interface PerformActionInput extends CaseRef {
   actor: Actor;
   at: Date;
   asSystem?: boolean;
+  /**
+   * The case as the caller read it in this transaction, before this action (`readCaseColumns`
+   * joined to the subject's row): saves reading it again. A stale one is a 409 as for any
+   * concurrent change — the claim is made at its version.
+   */
+  current?: WorkflowCase;
+  /** The subject's row as the caller read it in this transaction, handed to the effects (`EffectContext.subject`). */
+  subject?: unknown;
+}
+
+/** Every column of a case, so that a caller can read the case with its subject in one statement. */
+export const CASE_COLUMNS = [
+  'regionCode', 'id', 'definitionId', 'processKey', 'definitionVersion', 'subjectType', 'subjectId', 'state', 'stateEnteredAt',
+  'version', 'organizationId', 'assigneeId', 'applicantAccountId', 'receivedAt', 'startedAt', 'closedAt', 'dueAt', 'stateDueAt',
+  'nextDueAt', 'escalationLevel',
+] as const satisfies readonly (keyof WorkflowCase)[];
+// A column added to workflow_case and not listed above fails to compile here.
+const _allCaseColumns: Record<Exclude<keyof WorkflowCase, (typeof CASE_COLUMNS)[number]>, never> = {};
+void _allCaseColumns;
+
+/** The case out of a row that selected `CASE_COLUMNS` under `prefix` (e.g. `case` + `State` → `caseState`); undefined when they are null (no case). */
+export function caseFromRow(row: Record<string, unknown>, prefix: string): WorkflowCase | undefined {
+  const key = (c: string) => prefix + c[0]!.toUpperCase() + c.slice(1);
+  if (row[key('id')] == null) return undefined;
+  return Object.fromEntries(CASE_COLUMNS.map((c) => [c, row[key(c)]])) as unknown as WorkflowCase;
 }
 
 export interface TransitionResult {
@@ -182,7 +207,8 @@ async function historyRow(
  * deadlines, appends the audit row and runs the action's effects, all in `trx`.
  */
 export async function performAction(trx: Executor, deps: WorkflowDeps, input: PerformActionInput): Promise<TransitionResult> {
-  const c0 = await getCase(trx, input.regionCode, input.caseId);
+  const given = input.current;
+  const c0 = given && given.regionCode === input.regionCode && given.id === input.caseId ? given : await getCase(trx, input.regionCode, input.caseId);
   if (input.expectedVersion !== undefined && c0.version !== input.expectedVersion) throw versionConflict(c0, input.expectedVersion);
   const rec = await getDefinition(trx, c0.definitionId);
   const def = rec.definition;
@@ -347,7 +373,7 @@ export async function performAction(trx: Executor, deps: WorkflowDeps, input: Pe
     },
     at,
   });
-  await runEffects(deps, spec.effects, { trx, case: c, definition: def, actor: input.actor, at }, {
+  await runEffects(deps, spec.effects, { trx, case: c, definition: def, actor: input.actor, at, ...(input.subject !== undefined ? { subject: input.subject } : {}) }, {
     kind: 'action',
     action: input.action,
     from,

@@ -51,6 +51,12 @@ export interface EffectContext {
   trigger: EffectTrigger;
   /** In the sweep: the chunk the step is applied in (lookups shared, rows written once per chunk). */
   batch?: SweepBatch;
+  /**
+   * For a user's action: the subject's row (an appeal) as the action's caller read it in this
+   * transaction before the action, when it passed one (`PerformActionInput.subject`); the effect
+   * may use it instead of reading it again. Not the case's new state: that is `case`.
+   */
+  subject?: unknown;
 }
 
 /** A named effect of a definition, implemented by the owning module. Must not call the network: enqueue a job instead. */
