@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { executePrepared } from '../db/prepared.ts';
@@ -77,18 +77,29 @@ export async function appendAudit(trx: Executor, e: AuditEntry): Promise<void> {
  */
 export async function appendAudits(trx: Executor, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
+  await executePrepared(trx, sql`with ${auditCtes(entries)} select 1`.compile(trx));
+}
+
+/**
+ * What `appendAudits` runs, as two data-modifying CTEs (`audit_ins`, `audit_pend`) for a caller
+ * that writes the entries within a statement of its own, `with <these>, … <its statement>`: one
+ * round trip fewer (the workflow engine's action, `performAction`). The same guarantees: the rows
+ * commit or roll back with the caller's transaction and join the chain when the sealer runs.
+ * `onlyIf`: a condition over the caller's other CTEs; when false, no entry is written.
+ */
+export function auditCtes(entries: readonly AuditEntry[], onlyIf?: RawBuilder<boolean>): RawBuilder<unknown> {
   const refs = entries.map((e) => actorRef(e.actor));
   const col = <T>(f: (e: AuditEntry, i: number) => T) => entries.map(f);
-  await executePrepared(trx, sql`
-    with ins as (
+  return sql`audit_ins as (
       insert into audit_log (region_code, at, actor_kind, actor_id, organization_id, action, entity_type, entity_id, data)
       select * from unnest(${col((e) => e.regionCode)}::text[], ${col((e) => e.at.toISOString())}::timestamptz[],
                            ${col((_, i) => refs[i]!.kind)}::text[], ${col((_, i) => refs[i]!.id)}::text[],
                            ${col((e) => e.organizationId ?? null)}::uuid[], ${col((e) => e.action)}::text[], ${col((e) => e.entityType)}::text[],
                            ${col((e) => e.entityId)}::text[], ${col((e) => JSON.stringify(e.data ?? {}))}::jsonb[])
+      ${onlyIf ? sql`where ${onlyIf}` : sql``}
       returning region_code, id
-    )
-    insert into audit_pending (region_code, log_id) select region_code, id from ins`.compile(trx));
+    ),
+    audit_pend as (insert into audit_pending (region_code, log_id) select region_code, id from audit_ins)`;
 }
 
 interface LogRow {

@@ -269,6 +269,24 @@ describe('performing actions', () => {
     expect(err).toMatchObject({ code: 'conflict', status: 409, messageKey: 'workflow:version_conflict', params: { version: 2 } });
   });
 
+  it('an action on a stale case the caller read (`current`) is a 409 and writes neither its history nor its audit row', async () => {
+    const { case: c } = await newCase();
+    await act({ caseId: c.id, action: 'assign', actor: head, at: T0, assign: { assigneeId: executor.staffId } });
+    const stale = await getCase(t.db, REGION, c.id);
+    await act({ caseId: c.id, action: 'request_documents', actor: executor, at: T0, comment: 'passport copy' });
+    await t.db.transaction().execute(async (trx) => {
+      const err = await failure(performAction(trx, deps, { regionCode: REGION, caseId: c.id, action: 'answer', actor: executor, at: T0, input: { decision: 'granted' }, current: stale }));
+      expect(err).toMatchObject({ code: 'conflict', status: 409, messageKey: 'workflow:version_conflict' });
+      // Seen from the same transaction, as a caller that went on would see it: the claim, its
+      // history row and its audit row are one statement, and the rows follow only a claim that matched.
+      const history = await trx.selectFrom('workflowHistory').select('action').where('caseId', '=', c.id).orderBy('seq').execute();
+      expect(history.map((h) => h.action)).toEqual(['$start', 'assign', 'request_documents']);
+      const audit = await trx.selectFrom('auditLog').select('data').where('entityId', '=', c.id).execute();
+      expect(audit.map((a) => (a.data as { action?: string }).action).filter((x) => x === 'answer')).toEqual([]);
+      expect(audit).toHaveLength(3);
+    });
+  });
+
   it('reassigns on actions that assign, and with assignCase', async () => {
     const { case: c } = await newCase();
     const r = await act({ caseId: c.id, action: 'assign', actor: head, at: T0, assign: { assigneeId: executor.staffId } });
