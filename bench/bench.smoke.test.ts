@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../src/platform/db/cluster.ts';
-import { runFloor, SETWISE, VARIANTS } from './floor.ts';
+import { LIFECYCLES, runFloor, SETWISE, VARIANTS } from './floor.ts';
 import { SCENARIOS } from './options.ts';
 
 /**
@@ -154,7 +154,7 @@ describe('npm run bench -- --smoke', () => {
   it('measures the write floor of an intake and of a lifecycle (bench/floor.ts) on the intakes the smoke run made', async () => {
     const url = withDatabase(inject('pgAdminUrl'), name);
     const results = await runFloor(url, { clients: 2, seconds: 1 });
-    expect(results.map((r) => r.variant)).toEqual([...Object.keys(VARIANTS), ...Object.keys(SETWISE), 'lifecycle']);
+    expect(results.map((r) => r.variant)).toEqual([...Object.keys(VARIANTS), ...Object.keys(SETWISE), ...Object.keys(LIFECYCLES)]);
     for (const r of results) expect(r.tps, r.variant).toBeGreaterThan(0);
     // The copies are whole intakes and lifecycles: every step of a floor lifecycle was written.
     const c = new pg.Client({ connectionString: url });

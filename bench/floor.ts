@@ -8,7 +8,7 @@
  * come on top of it. Variants leave parts of the write set out, to show what each part costs.
  * `npm run bench` runs `full` and `lifecycle` after its scenarios (write_floor, ratio_to_floor).
  *
- *   npx tsx bench/floor.ts --data-dir <dir> [--seconds 10] [--clients 8] [--only full,no-jobs,setwise-50,…]
+ *   npx tsx bench/floor.ts --data-dir <dir> [--seconds 10] [--clients 8] [--only full,no-jobs,setwise-50,lifecycle,lifecycle-no-jobs,…]
  *   DATABASE_URL=… npx tsx bench/floor.ts
  *
  * It INSERTS into the register's tables (appeals with slips `FL-…`, their cases, notices…): run it
@@ -46,6 +46,15 @@ export const VARIANTS: Record<string, Part[]> = {
  * deadlines), the floor of a registration that accepted appeals first and registered them behind.
  */
 export const SETWISE: Record<string, number> = { 'setwise-10': 10, 'setwise-50': 50 };
+
+/**
+ * A whole lifecycle (the intake, then accept, answer and confirmation, a transaction each), in
+ * full and without the pg-boss jobs of its e-mail and SMS deliveries (the intake's and the
+ * answer's): what a delivery row serving as its own queue would save at most on the request side
+ * (the worker's updates of those jobs are not part of a floor).
+ */
+export const LIFECYCLES: Record<string, Part[]> = { lifecycle: ALL, 'lifecycle-no-jobs': ALL.filter((p) => p !== 'jobs') };
+const NOTICE_PARTS: Part[] = ['notice', 'deliveries', 'inbox', 'attempts', 'jobs'];
 
 const TEMPLATES = 200;
 
@@ -186,7 +195,7 @@ async function partStatements(c: pg.Client, parts: Part[], k: Keys = ONE): Promi
  * row and an audit entry per step, the answer term met and the answered state's term started and
  * then met, and the answer's notice with its deliveries, inbox message, attempt and job.
  */
-export async function lifecycleScript(c: pg.Client): Promise<string> {
+export async function lifecycleScript(c: pg.Client, parts: Part[] = ALL): Promise<string> {
   const key = `region_code = :rc::text and id = :aid::uuid`;
   const caseKey = `region_code = :rc::text and id = :cid::uuid`;
   const step = async (seq: number, action: string, from: string, to: string, appealSet: string, caseSet: string, extra: string[]) => [
@@ -198,10 +207,10 @@ export async function lifecycleScript(c: pg.Client): Promise<string> {
     `with ins as (${(await copyStatement(c, 'audit_log', 'audit', { id: 'default', pos: 'default', at: 'now()', entity_id: ':cid::text', action: `'workflow.action'` }, ` and entity_type = 'workflow_case' limit 1`)).slice(0, -1)} returning region_code, id) insert into audit_pending (region_code, log_id) select region_code, id from ins;`,
     'commit;',
   ];
-  const noticeParts = await partStatements(c, ['notice', 'deliveries', 'inbox', 'attempts', 'jobs']);
+  const noticeParts = await partStatements(c, NOTICE_PARTS.filter((p) => parts.includes(p)));
   const lines = [
     ...(await opening(c, [`select region_code as rc from floor.appeal where n = :n \\gset`])),
-    ...(await partStatements(c, ALL)),
+    ...(await partStatements(c, parts)),
     'commit;',
     `select gen_random_uuid() as nid \\gset`,
     ...(await step(10, 'accept', 'assigned', 'in_progress', '', '', [])),
@@ -254,20 +263,21 @@ export async function runFloor(url: string, opts: { clients: number; seconds: nu
     const base = opts.baselineTps ? { tps: opts.baselineTps } : await runPgbench(url, { clients: opts.clients, seconds: opts.seconds });
     if (!opts.baselineTps) log(`  pgbench    ${String(base.tps).padStart(8)} single-row inserts/s (the bench's baseline)`);
     const rowsOf = (parts: Part[]) => parts.reduce((a, p) => a + (p === 'idempotency' ? 2 : p === 'audit' ? 2 * perIntake.audit! : perIntake[p] ?? 0), 0);
-    for (const variant of [...Object.keys(VARIANTS), ...Object.keys(SETWISE), 'lifecycle']) {
+    for (const variant of [...Object.keys(VARIANTS), ...Object.keys(SETWISE), ...Object.keys(LIFECYCLES)]) {
       if (opts.only && !opts.only.includes(variant)) continue;
       const size = SETWISE[variant] ?? 1;
-      const script = variant === 'lifecycle' ? await lifecycleScript(c) : await floorScript(c, VARIANTS[variant] ?? ALL, size);
+      const life = LIFECYCLES[variant];
+      const script = life ? await lifecycleScript(c, life) : await floorScript(c, VARIANTS[variant] ?? ALL, size);
       const statements = script.split('\n').filter((l) => l && !l.startsWith('\\')).length;
       // A lifecycle: the intake's rows, then per step the appeal, the case, a history row and an
       // audit entry with its pending row; the answer adds a deadline met and one started, and a
       // notice's rows; the confirmation a deadline met.
-      const rows = variant === 'lifecycle' ? rowsOf(ALL) + 3 * 5 + 2 + 1 + rowsOf(['notice', 'deliveries', 'inbox', 'attempts', 'jobs']) : rowsOf(VARIANTS[variant] ?? ALL);
+      const rows = life ? rowsOf(life) + 3 * 5 + 2 + 1 + rowsOf(NOTICE_PARTS.filter((p) => life.includes(p))) : rowsOf(VARIANTS[variant] ?? ALL);
       const r = await runPgbenchScript(url, { clients: opts.clients, seconds: opts.seconds, script });
       // Set-wise, a transaction writes `size` intakes: the rate is theirs.
       const tps = Math.round(r.tps * size * 10) / 10;
       results.push({ variant, tps, latency_ms: r.latencyMs, statements, rows_per_op: Math.round(rows * 100) / 100, ratio_to_pgbench: Math.round((tps / base.tps) * 1000) / 1000, intakes_per_transaction: size });
-      log(`  ${variant.padEnd(10)} ${String(tps).padStart(8)} ${variant === 'lifecycle' ? 'lifecycles' : 'intakes'}/s  latency ${r.latencyMs} ms${size > 1 ? ` per transaction of ${size}` : ''}, ${(tps / base.tps).toFixed(3)} × pgbench  (${statements} statements, ~${Math.round(rows * 10) / 10} rows written per ${variant === 'lifecycle' ? 'lifecycle' : 'intake'})`);
+      log(`  ${variant.padEnd(10)} ${String(tps).padStart(8)} ${life ? 'lifecycles' : 'intakes'}/s  latency ${r.latencyMs} ms${size > 1 ? ` per transaction of ${size}` : ''}, ${(tps / base.tps).toFixed(3)} × pgbench  (${statements} statements, ~${Math.round(rows * 10) / 10} rows written per ${life ? 'lifecycle' : 'intake'})`);
     }
     return results;
   } finally {
