@@ -14,12 +14,13 @@ import type { Attachment } from './appeals.intake.ts';
 import { INTAKE_BODY_LIMIT, multipartJson } from './appeals.multipart.ts';
 import * as s from './appeals.schema.ts';
 import { executePrepared } from '../../platform/db/prepared.ts';
+import { isUuid } from '../../platform/db/ids.ts';
 
 const tags = ['appeals'];
 
 /** The appeal's new state and its case version, read after the commit (for actions that do not return it). */
 async function result(db: Executor, id: string) {
-  const a = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+  const a = isUuid(id)
     ? (await executePrepared(db, db
         .selectFrom('appeal as a')
         .leftJoin('workflowCase as c', (j) => j.onRef('c.regionCode', '=', 'a.regionCode').onRef('c.id', '=', 'a.caseId'))

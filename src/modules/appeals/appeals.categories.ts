@@ -3,6 +3,7 @@ import Schema from 'typebox/schema';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { appendAudit } from '../../platform/audit/audit.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { isUuid } from '../../platform/db/ids.ts';
 import { forgetRevisions } from '../../platform/db/revision.ts';
 import { conflict, invalid, notFound } from '../../platform/http/errors.ts';
 import { ORGANIZATION_KINDS, type Localized, type OrganizationKind } from '../directory/directory.service.ts';
@@ -99,7 +100,7 @@ export async function listCategories(db: Executor, regionCode: string, opts: { i
 
 /** The category with its ancestors' inheritance; one statement (the chain is read through `path`). */
 export async function findCategory(db: Executor, id: string): Promise<CategoryView | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const chain = (await selectRows(db)
     .select(sql<boolean>`exists (select 1 from appeal_category k where k.parent_id = appeal_category.id and k.is_active)`.as('hasChildren'))
     .where(sql<boolean>`id = any (select unnest(path) from appeal_category where id = ${id})`)

@@ -37,8 +37,7 @@ export type ActionAppeal = repo.AppealRow & { caseId: string; case: WorkflowCase
 export async function loadForAction(db: Executor, ref: AppealRef, actor: Actor, parties: readonly Access[]): Promise<ActionAppeal> {
   const a = await repo.findAppealWithCase(db, ref.appealId);
   if (!a || !a.caseId || !a.case) throw notFound('appeal', { messageKey: 'appeals:errors.appeal_not_found' });
-  const { case: _case, ...row } = a;
-  const access = await accessTo(db, actor, row);
+  const access = await accessTo(db, actor, a);
   if (!access || !parties.includes(access)) throw forbidden('not a party to this action', { messageKey: 'appeals:errors.no_access' });
   return a as ActionAppeal;
 }

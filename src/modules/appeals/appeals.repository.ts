@@ -3,8 +3,9 @@ import type { Executor } from '../../platform/db/database.ts';
 import { ReferenceCache } from '../../platform/db/revision.ts';
 import type { Appeal, AppealAttachment } from '../../platform/db/schema.generated.ts';
 import type { WorkflowCase } from '../../platform/workflow/hooks.ts';
-import { CASE_COLUMNS, caseFromRow } from '../../platform/workflow/cases.ts';
+import { caseColumns, takeCase } from '../../platform/workflow/queries.ts';
 import { keyIn } from '../../platform/db/keys.ts';
+import { isUuid } from '../../platform/db/ids.ts';
 import { executePrepared } from '../../platform/db/prepared.ts';
 
 /** SQL of the appeal register. Every statement names the region (the Citus distribution key) when it can. */
@@ -79,31 +80,29 @@ export async function recordDeemedRefusals(trx: Executor, keys: readonly { regio
 
 /** By id alone (pages address appeals by id; on Citus a fan-out read). */
 export async function findAppealById(db: Executor, id: string): Promise<AppealRow | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [r] = await executePrepared(db, appeals(db).where('id', '=', id));
   return r && strip(r);
 }
 
 const CASE_PREFIX = 'workflowCase';
-const caseAlias = (c: string) => CASE_PREFIX + c[0]!.toUpperCase() + c.slice(1);
 
 /**
  * The appeal and its workflow case in one statement (a lifecycle action reads both before it
  * acts: one round trip fewer per action). `case` is undefined for an appeal without a case.
  */
 export async function findAppealWithCase(db: Executor, id: string): Promise<(AppealRow & { case: WorkflowCase | undefined }) | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [r] = await executePrepared(db, db
     .selectFrom('appeal as a')
     .leftJoin('workflowCase as c', (j) => j.onRef('c.regionCode', '=', 'a.regionCode').onRef('c.id', '=', 'a.caseId'))
     .selectAll('a')
     .select(sql<string>`a.extra::text`.as('extraText'))
-    .select(CASE_COLUMNS.map((c) => sql.ref(`c.${c}`).as(caseAlias(c))))
+    .select(caseColumns('c', CASE_PREFIX))
     .where('a.id', '=', id));
   if (!r) return undefined;
   const row = r as unknown as Record<string, unknown>;
-  const c = caseFromRow(row, CASE_PREFIX);
-  for (const k of CASE_COLUMNS) delete row[caseAlias(k)];
+  const c = takeCase(row, CASE_PREFIX);
   return { ...strip(row as unknown as Selectable<Appeal> & { extraText: string }), case: c };
 }
 

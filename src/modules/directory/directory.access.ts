@@ -1,5 +1,6 @@
 import type { Actor, Role, RoleGrant, StaffActor } from '../../platform/auth/actor.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { isUuid } from '../../platform/db/ids.ts';
 import { ReferenceCache } from '../../platform/db/revision.ts';
 import { forbidden } from '../../platform/http/errors.ts';
 import { findOrganizationPath } from './directory.repository.ts';
@@ -25,7 +26,6 @@ export interface RoleCheckOptions {
 // migration 0011; the directory's own writes forget it for the rest of their transaction).
 const paths = new ReferenceCache();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function matching(actor: Actor, role: Role | readonly Role[]): RoleGrant[] {
   if (actor.kind !== 'staff') return [];
@@ -42,7 +42,7 @@ export async function hasRole(
   opts: RoleCheckOptions = {},
 ): Promise<boolean> {
   const grants = matching(actor, role);
-  if (grants.length === 0 || !UUID.test(organizationId)) return false;
+  if (grants.length === 0 || !isUuid(organizationId)) return false;
   if (!opts.subtree && grants.some((g) => g.organizationId === organizationId)) return true;
   const subtreeGrants = grants.filter((g) => g.includesSubtree);
   if (subtreeGrants.length === 0) return false;

@@ -13,3 +13,10 @@ import { v7 } from 'uuid';
 export function newId(): string {
   return v7();
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `s` is a UUID in PostgreSQL's text form (any version): a lookup by a malformed id finds nothing instead of failing the cast. */
+export function isUuid(s: string): boolean {
+  return UUID.test(s);
+}

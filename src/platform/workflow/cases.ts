@@ -42,30 +42,13 @@ export interface PerformActionInput extends CaseRef {
   at: Date;
   asSystem?: boolean;
   /**
-   * The case as the caller read it in this transaction, before this action (`readCaseColumns`
-   * joined to the subject's row): saves reading it again. A stale one is a 409 as for any
+   * The case as the caller read it in this transaction, before this action (e.g. with its
+   * subject's row: `caseColumns` and `takeCase` in queries.ts): saves reading it again. A stale one is a 409 as for any
    * concurrent change — the claim is made at its version.
    */
   current?: WorkflowCase;
   /** The subject's row as the caller read it in this transaction, handed to the effects (`EffectContext.subject`). */
   subject?: unknown;
-}
-
-/** Every column of a case, so that a caller can read the case with its subject in one statement. */
-export const CASE_COLUMNS = [
-  'regionCode', 'id', 'definitionId', 'processKey', 'definitionVersion', 'subjectType', 'subjectId', 'state', 'stateEnteredAt',
-  'version', 'organizationId', 'assigneeId', 'applicantAccountId', 'receivedAt', 'startedAt', 'closedAt', 'dueAt', 'stateDueAt',
-  'nextDueAt', 'escalationLevel',
-] as const satisfies readonly (keyof WorkflowCase)[];
-// A column added to workflow_case and not listed above fails to compile here.
-const _allCaseColumns: Record<Exclude<keyof WorkflowCase, (typeof CASE_COLUMNS)[number]>, never> = {};
-void _allCaseColumns;
-
-/** The case out of a row that selected `CASE_COLUMNS` under `prefix` (e.g. `case` + `State` → `caseState`); undefined when they are null (no case). */
-export function caseFromRow(row: Record<string, unknown>, prefix: string): WorkflowCase | undefined {
-  const key = (c: string) => prefix + c[0]!.toUpperCase() + c.slice(1);
-  if (row[key('id')] == null) return undefined;
-  return Object.fromEntries(CASE_COLUMNS.map((c) => [c, row[key(c)]])) as unknown as WorkflowCase;
 }
 
 export interface TransitionResult {

@@ -6,6 +6,35 @@ import type { WorkflowCase } from './hooks.ts';
 
 /** Read side: a case's timeline, work lists ordered by due instant, counts for dashboards. */
 
+/** Every column of a case. */
+const CASE_COLUMNS = [
+  'regionCode', 'id', 'definitionId', 'processKey', 'definitionVersion', 'subjectType', 'subjectId', 'state', 'stateEnteredAt',
+  'version', 'organizationId', 'assigneeId', 'applicantAccountId', 'receivedAt', 'startedAt', 'closedAt', 'dueAt', 'stateDueAt',
+  'nextDueAt', 'escalationLevel',
+] as const satisfies readonly (keyof WorkflowCase)[];
+// A column added to workflow_case and not listed above fails to compile here.
+const _allCaseColumns: Record<Exclude<keyof WorkflowCase, (typeof CASE_COLUMNS)[number]>, never> = {};
+void _allCaseColumns;
+
+const aliasOf = (prefix: string, column: string) => prefix + column[0]!.toUpperCase() + column.slice(1);
+
+/**
+ * The case's columns from table alias `alias`, each selected as `prefix` + its name (`wfCase` +
+ * `State` → `wfCaseState`), so that a module reads a case with its subject's row in one
+ * statement (the appeals' `findAppealWithCase`); `takeCase` takes them back out of the row.
+ */
+export function caseColumns(alias: string, prefix: string) {
+  return CASE_COLUMNS.map((c) => sql.ref(`${alias}.${c}`).as(aliasOf(prefix, c)));
+}
+
+/** The case `caseColumns` selected under `prefix`, removed from `row`; undefined when there was none (a left join that found no case). */
+export function takeCase(row: Record<string, unknown>, prefix: string): WorkflowCase | undefined {
+  const found = row[aliasOf(prefix, 'id')] != null;
+  const c = Object.fromEntries(CASE_COLUMNS.map((k) => [k, row[aliasOf(prefix, k)]])) as unknown as WorkflowCase;
+  for (const k of CASE_COLUMNS) delete row[aliasOf(prefix, k)];
+  return found ? c : undefined;
+}
+
 export type TimelineEntry =
   | {
       at: Date;
